@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+
+test('the app is cross-origin isolated and shows the chosen backend', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Generate' })).toBeVisible();
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const status = page.getByTestId('backend-status');
+  // The test browser has a software WebGPU adapter (SwiftShader) and no shader-f16.
+  await expect(status).toContainText('WebGPU fp32 on');
+  await expect(status).toContainText('lacks shader-f16');
+});
+
+test('every page is reachable by keyboard', async ({ page }) => {
+  await page.goto('/');
+  const pages = ['Generate', 'Post-process', 'Interrogate', 'Train', 'Models', 'Gallery', 'Settings'];
+  for (const name of pages) {
+    const link = page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name, exact: true });
+    await link.focus();
+    await expect(link).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+    await expect(link).toHaveAttribute('aria-current', 'page');
+    await expect(page).toHaveURL(new RegExp(`#/${name.toLowerCase()}$`));
+  }
+});
+
+test('the skip link is the first stop and leads to the content', async ({ page }) => {
+  await page.goto('/#/models');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+});
+
+test('the backend override in Settings persists and changes the status', async ({ page }) => {
+  await page.goto('/#/settings');
+  await page.getByRole('radio', { name: 'WASM (CPU)' }).check();
+  const status = page.getByTestId('backend-status');
+  await expect(status).toContainText('because Settings ask for WASM');
+  await page.reload();
+  await expect(page.getByRole('radio', { name: 'WASM (CPU)' })).toBeChecked();
+  await expect(status).toContainText('because Settings ask for WASM');
+  await page.getByRole('radio', { name: /Automatic/ }).check();
+  await expect(status).toContainText('WebGPU fp32 on');
+});
