@@ -16,6 +16,7 @@ export default mergeConfig(
   viteConfig,
   defineConfig({
     test: {
+      globalSetup: ['tests/setup/fixtures.global.ts'],
       projects: [
         {
           extends: true,

@@ -9,7 +9,7 @@ const { onnx } = onnxProto;
 export const OPSET = 17;
 export const IR_VERSION = 8;
 
-export type ElementType = 'float32' | 'float16' | 'int64' | 'int32' | 'uint8' | 'bool';
+export type ElementType = 'float32' | 'float16' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 /** A dimension: a fixed size, or a name for a dimension that varies (batch, height, sequence). */
 export type Dim = number | string;
 export type AttributeValue = number | string | number[] | string[] | { floats: number[] } | { float: number };
@@ -17,13 +17,15 @@ export type AttributeValue = number | string | number[] | string[] | { floats: n
 const dataTypes: Record<ElementType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   float16: onnx.TensorProto.DataType.FLOAT16,
+  // Some exports (CodeFormer's fidelity weight) take a double input.
+  float64: onnx.TensorProto.DataType.DOUBLE,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
   uint8: onnx.TensorProto.DataType.UINT8,
   bool: onnx.TensorProto.DataType.BOOL,
 };
 
-type TypedData = Float32Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
+type TypedData = Float32Array | Float64Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
 
 function valueInfo(name: string, type: ElementType, shape: readonly Dim[]) {
   return onnx.ValueInfoProto.create({
