@@ -1,0 +1,15 @@
+// The image and tensor helpers in one import: `import { decodeImage, clipPreprocess } from '../shared/image/index.ts'`.
+export * from './types.ts';
+export * from './header.ts';
+export { sniffImage, identifyImageFormat, describeNonImage, notAnImage, SUPPORTED_FORMATS_TEXT } from './sniff.ts';
+export * from './limits.ts';
+export * from './decode.ts';
+export { bitmapToRgba, type ReadbackPath } from './readback.ts';
+export * from './encode.ts';
+export { encodePng, encodePngBytes } from './encode-png.ts';
+export * from './resize.ts';
+export { axisWeights, keysCubic, triangle, type AxisWeights } from './resize-weights.ts';
+export * from './normalize.ts';
+export * from './crop.ts';
+export * from './preprocess.ts';
+export * from './alpha.ts';
