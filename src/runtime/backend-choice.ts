@@ -59,3 +59,36 @@ export function chooseBackend(platform: PlatformInfo, request: ChoiceRequest = {
   const forced = override === 'webgpu' ? ' (Settings ask for WebGPU)' : '';
   return { backend: 'webgpu', precision, threads, reason: `WebGPU ${precision} on ${name}${forced}` };
 }
+
+/** Takes exactly this backend and precision (benchmarks, tests, an expert setting); checked before use. */
+export function exactChoice(platform: PlatformInfo, backend: Backend, precision: Precision): BackendChoice {
+  const where = backend === 'webgpu' && platform.gpu ? ` on ${describeGpu(platform.gpu)}` : '';
+  return { backend, precision, threads: wasmThreads(platform), reason: `${backend === 'webgpu' ? 'WebGPU' : 'WASM'} ${precision}${where}, as requested` };
+}
+
+/**
+ * Why `choice` cannot run on this platform, or null when it can. Checked before a session is
+ * created because ORT does not refuse these itself: fp16 kernels on an adapter without shader-f16
+ * fail WGSL validation inside ORT, which only logs it and returns zeros.
+ */
+export function choiceProblem(platform: PlatformInfo, choice: BackendChoice): string | null {
+  if (choice.backend !== 'webgpu') return null;
+  if (!platform.gpu) return platform.webgpuProblem ?? 'WebGPU is unavailable';
+  if (choice.precision === 'fp16' && !platform.gpu.shaderF16) {
+    return `${describeGpu(platform.gpu)} lacks shader-f16, which fp16 on WebGPU needs`;
+  }
+  return null;
+}
+
+/**
+ * The next thing to try after `failed` could not open or run, with the failure in its reason:
+ * WebGPU fp16 → WebGPU fp32 (when the model ships fp32) → WASM → nothing. A platform whose GPU
+ * is gone (device lost) is passed with `gpu: null`, which skips straight to WASM.
+ */
+export function fallbackAfter(platform: PlatformInfo, failed: BackendChoice, why: string, variants: readonly Precision[] = ['fp32']): BackendChoice | null {
+  if (failed.backend === 'wasm') return null;
+  if (failed.precision !== 'fp32' && variants.includes('fp32') && platform.gpu) {
+    return { backend: 'webgpu', precision: 'fp32', threads: wasmThreads(platform), reason: `WebGPU fp32 on ${describeGpu(platform.gpu)}: ${failed.precision} failed (${why})` };
+  }
+  return wasmChoice(platform, variants, `because WebGPU failed: ${why}`);
+}

@@ -29,10 +29,27 @@ export interface PlatformInfo {
 
 /** The parts of the global scope the probe reads; tests hand in their own. */
 export interface ProbeScope {
-  navigator: { gpu?: GPU; hardwareConcurrency?: number };
+  /** Absent in Node 20, where unit tests and benchmarks run the runtime. */
+  navigator?: { gpu?: GPU; hardwareConcurrency?: number };
   crossOriginIsolated?: boolean;
 }
 
+let platformPromise: Promise<PlatformInfo> | undefined;
+let probedAdapter: GPUAdapter | null = null;
+
+/**
+ * The platform of this realm, probed once: every session a worker opens sees the same answer,
+ * and ORT is handed the very adapter that was probed (so shader-f16 means what we checked).
+ */
+export function getPlatform(): Promise<PlatformInfo> {
+  platformPromise ??= probePlatform();
+  return platformPromise;
+}
+
+/** The adapter the last probe of this realm found; null before a probe or without WebGPU. */
+export function adapterFromProbe(): GPUAdapter | null {
+  return probedAdapter;
+}
 
 export function describeGpu(gpu: GpuInfo): string {
   const name = [gpu.vendor, gpu.architecture, gpu.device, gpu.description].filter(Boolean).join(' ') || 'unnamed adapter';
@@ -41,9 +58,9 @@ export function describeGpu(gpu: GpuInfo): string {
 
 export async function probePlatform(scope: ProbeScope = globalThis as unknown as ProbeScope): Promise<PlatformInfo> {
   const crossOriginIsolated = scope.crossOriginIsolated === true;
-  const hardwareConcurrency = scope.navigator.hardwareConcurrency ?? 1;
+  const hardwareConcurrency = scope.navigator?.hardwareConcurrency ?? 1;
   const base = { crossOriginIsolated, hardwareConcurrency };
-  const gpuApi = scope.navigator.gpu;
+  const gpuApi = scope.navigator?.gpu;
   if (!gpuApi) {
     return { ...base, gpu: null, webgpuProblem: 'this browser has no WebGPU (navigator.gpu is missing)' };
   }
@@ -56,6 +73,7 @@ export async function probePlatform(scope: ProbeScope = globalThis as unknown as
   if (!adapter) {
     return { ...base, gpu: null, webgpuProblem: 'WebGPU is present but offered no adapter (blocklisted or disabled GPU)' };
   }
+  if (scope === globalThis) probedAdapter = adapter;
   const info = adapter.info;
   const features = [...adapter.features].sort();
   const gpu: GpuInfo = {

@@ -1,9 +1,15 @@
 // The contract between the page and the workers: types only, so the UI never bundles worker code.
+// A model type's API is an interface of async methods; the page calls them through WorkerHost
+// (client.ts) and the worker implements them as a table of handlers (expose.ts), each handler
+// taking a JobContext (abort signal, progress) before the arguments.
 
-import type { BackendChoice, BackendOverride } from '../runtime/backend-choice.ts';
+import type { Backend, BackendChoice, BackendOverride, Precision } from '../runtime/backend-choice.ts';
 import type { PlatformInfo } from '../runtime/platform.ts';
+import type { SessionInfo } from '../runtime/session.ts';
+import type { TensorData, TensorType } from '../runtime/tensor.ts';
+import type { ProgressCallback, ProgressEvent } from '../shared/progress.ts';
 
-export type { BackendChoice, BackendOverride, PlatformInfo };
+export type { Backend, BackendChoice, BackendOverride, PlatformInfo, Precision, ProgressCallback, ProgressEvent, SessionInfo, TensorData, TensorType };
 
 export interface PlatformReport {
   platform: PlatformInfo;
@@ -18,8 +24,43 @@ export interface SystemApi {
   probe(override: BackendOverride): Promise<PlatformReport>;
 }
 
+/** Methods every worker answers (expose.ts provides them; they skip the worker's job queue). */
+export interface BuiltinApi {
+  /** Releases the worker's sessions of `modelId` (all when omitted), returning their memory and GPU buffers. */
+  unload(modelId?: string): Promise<number>;
+  /** The sessions the worker holds, each with its backend and the reason it was chosen. */
+  sessions(): Promise<SessionInfo[]>;
+}
+
+/** One worker per entry, spawned on first use. */
 export interface WorkerApis {
   system: SystemApi;
 }
 
 export type WorkerKind = keyof WorkerApis;
+
+/** A worker's API as the page sees it: the type's own methods plus the builtins. */
+export type ApiOf<Api> = Api & BuiltinApi;
+
+/** Options of one call from the page. */
+export interface CallOptions {
+  /** Aborting rejects the call with CancelledError at once; the worker's job stops at its next check. */
+  signal?: AbortSignal;
+  /** Receives download, load, step, tile, preview and done events from the worker. */
+  onProgress?: ProgressCallback;
+  /**
+   * 'auto' (default) moves every ArrayBuffer in the arguments to the worker, leaving the caller's
+   * views detached: pass `data.slice()` to keep a copy. 'none' copies instead.
+   */
+  transfer?: 'auto' | 'none';
+}
+
+type AnyMethod = (...args: never[]) => Promise<unknown>;
+
+/** Names of an API's methods. */
+export type MethodName<Api> = { [M in keyof Api]: Api[M] extends AnyMethod ? M : never }[keyof Api] & keyof Api & string;
+export type MethodArgs<F> = F extends (...args: infer A) => Promise<unknown> ? A : never;
+export type MethodResult<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
+
+/** An API's methods as the page calls them: same arguments, same promised result. */
+export type JobClient<Api> = { [M in MethodName<Api>]: (...args: MethodArgs<Api[M]>) => Promise<MethodResult<Api[M]>> };

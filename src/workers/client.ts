@@ -1,49 +1,133 @@
 // Spawns one worker per model type on first use, wraps it with Comlink, releases it after an
 // idle period (its sessions and GPU memory go with it) and spawns a fresh one on the next call.
-// A worker that dies mid-job fails that job with WorkerCrashedError; the next job gets a new one.
+// A worker that dies mid-job (an uncaught error, out of memory, terminated) fails its jobs with
+// WorkerCrashedError; the next job gets a new worker. Silent deaths are noticed through a Web
+// Lock the worker holds for life: the page's request for it is granted when the worker is gone.
 
 import * as Comlink from 'comlink';
-import { WorkerCrashedError } from '../shared/errors.ts';
-import type { WorkerApis, WorkerKind } from './api.ts';
+import { CancelledError, WorkerCrashedError } from '../shared/errors.ts';
+import type { ApiOf, CallOptions, JobClient, MethodArgs, MethodName, MethodResult, WorkerApis } from './api.ts';
+import { lifeLockName, rebuildError, transferablesIn, webLocks, type JobEndpoint, type JobOutcome } from './protocol.ts';
+
+export type Spawners<Apis> = { [K in keyof Apis]: () => Worker };
 
 // Each entry is a literal `new Worker(new URL(...))` so the bundler finds and builds the worker.
-const spawners: { [K in WorkerKind]: () => Worker } = {
+const appSpawners: Spawners<WorkerApis> = {
   system: () => new Worker(new URL('./system.worker.ts', import.meta.url), { type: 'module', name: 'system' }),
 };
 
-interface Slot<K extends WorkerKind> {
+interface Slot {
   worker: Worker;
-  remote: Comlink.Remote<WorkerApis[K]>;
-  /** Rejects when the worker reports an uncaught error or fails to start. */
-  crashed: Promise<never>;
+  endpoint: Comlink.Remote<JobEndpoint>;
+  /** Resolves once the worker answered hello (and holds its life lock). */
+  ready: Promise<void>;
+  /** Rejects when the worker crashes or is released; every job of the slot races it. */
+  ended: Promise<never>;
+  end: (error: Error) => void;
+  /** Stops waiting on the life lock when the page itself ends the worker. */
+  watch: AbortController;
   jobs: number;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-export interface WorkerHostOptions {
+export interface WorkerHostOptions<Apis> {
   /** Milliseconds a worker may sit idle before it is terminated. */
   idleMs?: number;
-  spawn?: <K extends WorkerKind>(kind: K) => Worker;
+  /** Milliseconds a new worker has to answer before it counts as crashed. */
+  startTimeoutMs?: number;
+  /** How to start each kind of worker; the app's workers by default. */
+  spawners?: Spawners<Apis>;
 }
 
-export class WorkerHost {
-  private readonly slots = new Map<WorkerKind, Slot<WorkerKind>>();
-  private readonly spawn: <K extends WorkerKind>(kind: K) => Worker;
-  idleMs: number;
+const noop = () => undefined;
 
-  constructor(options: WorkerHostOptions = {}) {
+export class WorkerHost<Apis extends object = WorkerApis> {
+  private readonly slots = new Map<keyof Apis, Slot>();
+  private readonly spawners: Spawners<Apis>;
+  private nextJobId = 1;
+  idleMs: number;
+  startTimeoutMs: number;
+
+  constructor(options: WorkerHostOptions<Apis> = {}) {
     this.idleMs = options.idleMs ?? 5 * 60_000;
-    this.spawn = options.spawn ?? ((kind) => spawners[kind]());
+    this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
+    // Without spawners the host runs the app's workers; only WorkerHost<WorkerApis> may omit them.
+    this.spawners = options.spawners ?? (appSpawners as unknown as Spawners<Apis>);
   }
 
-  /** Runs `job` against the worker of `kind`, spawning it if needed. */
-  async run<K extends WorkerKind, R>(kind: K, job: (remote: Comlink.Remote<WorkerApis[K]>) => Promise<R>): Promise<R> {
+  /** Calls `method` of the `kind` worker; see CallOptions for cancelling, progress and transfers. */
+  call<K extends keyof Apis & string, M extends MethodName<ApiOf<Apis[K]>>>(
+    kind: K,
+    method: M,
+    args: MethodArgs<ApiOf<Apis[K]>[M]>,
+    options: CallOptions = {},
+  ): Promise<MethodResult<ApiOf<Apis[K]>[M]>> {
+    return this.invoke(kind, method, args, options) as Promise<MethodResult<ApiOf<Apis[K]>[M]>>;
+  }
+
+  /** The `kind` worker's methods as plain async functions, every call made with `options`. */
+  client<K extends keyof Apis & string>(kind: K, options: CallOptions = {}): JobClient<ApiOf<Apis[K]>> {
+    return new Proxy({} as JobClient<ApiOf<Apis[K]>>, {
+      // `then` stays undefined so the client is not mistaken for a promise when returned from async code.
+      get: (_, method) => (typeof method === 'string' && method !== 'then' ? (...args: unknown[]) => this.invoke(kind, method, args, options) : undefined),
+    });
+  }
+
+  /** Runs `job` against the `kind` worker's client. */
+  run<K extends keyof Apis & string, R>(kind: K, job: (api: JobClient<ApiOf<Apis[K]>>) => Promise<R>, options: CallOptions = {}): Promise<R> {
+    return job(this.client(kind, options));
+  }
+
+  /** Releases the sessions a running worker holds for `modelId` (all when omitted); 0 when it is not running. */
+  async unload(kind: keyof Apis & string, modelId?: string): Promise<number> {
+    if (!this.slots.has(kind)) return 0;
+    return (await this.invoke(kind, 'unload', [modelId], {})) as number;
+  }
+
+  isRunning(kind: keyof Apis): boolean {
+    return this.slots.has(kind);
+  }
+
+  /** Terminates the worker of `kind` now, failing its unfinished jobs; the next call spawns a new one. */
+  release(kind: keyof Apis): void {
+    const slot = this.slots.get(kind);
+    if (!slot) return;
+    this.forget(kind, slot);
+    slot.end(new CancelledError(`The ${String(kind)} worker was stopped before the job finished.`));
+  }
+
+  releaseAll(): void {
+    for (const kind of [...this.slots.keys()]) this.release(kind);
+  }
+
+  private async invoke(kind: keyof Apis & string, method: string, args: unknown[], options: CallOptions): Promise<unknown> {
+    const { signal } = options;
+    if (signal?.aborted) throw new CancelledError();
     const slot = this.acquire(kind);
     slot.jobs++;
     clearTimeout(slot.idleTimer);
+    const id = this.nextJobId++;
+    let stopListening: () => void = noop;
     try {
-      return await Promise.race([job(slot.remote), slot.crashed]);
+      const aborted = new Promise<never>((_, reject) => {
+        if (!signal) return;
+        const onAbort = () => {
+          slot.endpoint.cancel(id).catch(noop);
+          reject(new CancelledError());
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        stopListening = () => signal.removeEventListener('abort', onAbort);
+      });
+      aborted.catch(noop);
+      await Promise.race([slot.ready, slot.ended, aborted]);
+      const transfer = options.transfer === 'none' ? [] : transferablesIn(args);
+      const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
+      const outcome: Promise<JobOutcome> = slot.endpoint.start(Comlink.transfer({ id, method, args }, transfer), progress);
+      const result = await Promise.race([outcome, slot.ended, aborted]);
+      if (!result.ok) throw rebuildError(result.error);
+      return result.value;
     } finally {
+      stopListening();
       slot.jobs--;
       if (slot.jobs === 0 && this.slots.get(kind) === slot) {
         slot.idleTimer = setTimeout(() => this.release(kind), this.idleMs);
@@ -51,44 +135,59 @@ export class WorkerHost {
     }
   }
 
-  isRunning(kind: WorkerKind): boolean {
-    return this.slots.has(kind);
-  }
-
-  /** Terminates the worker of `kind` now; the next call spawns a new one. */
-  release(kind: WorkerKind): void {
-    const slot = this.slots.get(kind);
-    if (!slot) return;
+  private forget(kind: keyof Apis, slot: Slot): void {
+    if (this.slots.get(kind) !== slot) return;
     this.slots.delete(kind);
     clearTimeout(slot.idleTimer);
-    slot.remote[Comlink.releaseProxy]();
+    slot.watch.abort();
+    slot.endpoint[Comlink.releaseProxy]();
     slot.worker.terminate();
   }
 
-  releaseAll(): void {
-    for (const kind of [...this.slots.keys()]) this.release(kind);
+  private acquire(kind: keyof Apis & string): Slot {
+    const existing = this.slots.get(kind);
+    if (existing) return existing;
+    const worker = this.spawners[kind]();
+    let end: (error: Error) => void = noop;
+    const ended = new Promise<never>((_, reject) => (end = reject));
+    // A crash with no job waiting must not surface as an unhandled rejection.
+    ended.catch(noop);
+    const slot: Slot = { worker, endpoint: Comlink.wrap<JobEndpoint>(worker), ready: Promise.resolve(), ended, end, watch: new AbortController(), jobs: 0, idleTimer: undefined };
+    const crash = (why: string) => {
+      if (this.slots.get(kind) !== slot) return;
+      this.forget(kind, slot);
+      end(new WorkerCrashedError(`The ${kind} worker stopped unexpectedly (${why}). Try again; a fresh worker will start.`));
+    };
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      crash(event.message || 'it failed to start or threw an uncaught error');
+    });
+    worker.addEventListener('messageerror', () => crash('a message from it could not be read'));
+    slot.ready = this.handshake(kind, slot, crash);
+    slot.ready.catch(noop);
+    this.slots.set(kind, slot);
+    return slot;
   }
 
-  private acquire<K extends WorkerKind>(kind: K): Slot<K> {
-    const existing = this.slots.get(kind) as Slot<K> | undefined;
-    if (existing) return existing;
-    const worker = this.spawn(kind);
-    const crashed = new Promise<never>((_, reject) => {
-      const fail = (message: string) => {
-        this.release(kind);
-        reject(new WorkerCrashedError(`The ${kind} worker stopped unexpectedly (${message}). Try again; a fresh worker will start.`));
-      };
-      worker.addEventListener('error', (event) => {
-        event.preventDefault();
-        fail(event.message || 'failed to start or threw an uncaught error');
-      });
-      worker.addEventListener('messageerror', () => fail('a message could not be read'));
+  private async handshake(kind: string, slot: Slot, crash: (why: string) => void): Promise<void> {
+    const locks = webLocks();
+    const lockName = locks ? lifeLockName(kind) : null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`it did not start within ${this.startTimeoutMs / 1000} s`)), this.startTimeoutMs);
     });
-    // A crash with no job waiting must not surface as an unhandled rejection.
-    crashed.catch(() => undefined);
-    const slot: Slot<K> = { worker, remote: Comlink.wrap<WorkerApis[K]>(worker), crashed, jobs: 0, idleTimer: undefined };
-    this.slots.set(kind, slot as unknown as Slot<WorkerKind>);
-    return slot;
+    try {
+      await Promise.race([slot.endpoint.hello(lockName), late]);
+    } catch (error) {
+      crash(error instanceof Error ? error.message : String(error));
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (locks && lockName) {
+      // Granted only once the worker no longer holds it: it was terminated, closed itself or died.
+      locks.request(lockName, { signal: slot.watch.signal }, () => crash('it was terminated or ran out of memory')).catch(noop);
+    }
   }
 }
 

@@ -1,17 +1,16 @@
-import * as Comlink from 'comlink';
+// The system worker: probes the platform from where models run (a worker, not the page).
 import { chooseBackend } from '../runtime/backend-choice.ts';
-import { describeGpu, probePlatform } from '../runtime/platform.ts';
+import { describeGpu, getPlatform } from '../runtime/platform.ts';
 import type { SystemApi } from './api.ts';
+import { exposeJobs } from './expose.ts';
 
-const api: SystemApi = {
-  async probe(override) {
-    const platform = await probePlatform();
+exposeJobs<SystemApi>({
+  async probe(_context, override) {
+    const platform = await getPlatform();
     return {
       platform,
       gpuName: platform.gpu ? describeGpu(platform.gpu) : null,
       choice: chooseBackend(platform, { override, variants: ['fp32', 'fp16'] }),
     };
   },
-};
-
-Comlink.expose(api);
+});
