@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { upscaleTiled, type Pixels, type TileRunner } from '../../src/pipelines/esrgan/upscale.ts';
+import type { RgbaImage as Pixels } from '../../src/shared/image/types.ts';
+import { upscaleTiled, type TileRunner } from '../../src/pipelines/esrgan/upscale.ts';
 import { seededRandom } from '../../scripts/onnx/seeded-random.ts';
 
 function randomImage(width: number, height: number, seed: number, opaque = true): Pixels {

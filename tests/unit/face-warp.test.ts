@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RgbaImage as Pixels } from '../../src/shared/image/types.ts';
 import type { Affine } from '../../src/pipelines/face/align.ts';
-import { featherWeight, pasteBack, warpToCrop, type Pixels } from '../../src/pipelines/face/warp.ts';
+import { featherWeight, pasteBack, warpToCrop } from '../../src/pipelines/face/warp.ts';
 
 function gradient(width: number, height: number): Pixels {
   const data = new Uint8ClampedArray(width * height * 4);

@@ -4,15 +4,10 @@
 // same model as a grey image (Real-ESRGAN's default alpha upsampler) and put back.
 
 import { NatailiError } from '../../shared/errors.ts';
+import { hasTransparency, type RgbaImage } from '../../shared/image/types.ts';
 import { throwIfAborted, type ProgressCallback } from '../../shared/progress.ts';
 import { coreInOutput, planTiles, type Tile } from './tiles.ts';
 
-export interface Pixels {
-  width: number;
-  height: number;
-  /** RGBA, 8 bits per channel, not premultiplied. */
-  data: Uint8ClampedArray;
-}
 
 /** Runs the model on one NCHW float tile in [0,1]; the output is NCHW with the model's scale. */
 export type TileRunner = (input: Float32Array, dims: readonly [1, 3, number, number]) => Promise<{ data: Float32Array; dims: readonly number[] }>;
@@ -28,13 +23,8 @@ export interface UpscaleOptions {
   onProgress?: ProgressCallback;
 }
 
-export function hasTransparency(image: Pixels): boolean {
-  for (let i = 3; i < image.data.length; i += 4) if (image.data[i] !== 255) return true;
-  return false;
-}
-
 /** Copies a rectangle of one channel group into a planar [1,3,h,w] float tile in [0,1]. */
-function readTile(image: Pixels, tile: Tile, alpha: boolean): Float32Array {
+function readTile(image: RgbaImage, tile: Tile, alpha: boolean): Float32Array {
   const { x, y, width, height } = tile.padded;
   const plane = width * height;
   const out = new Float32Array(3 * plane);
@@ -63,7 +53,7 @@ function toByte(value: number): number {
 }
 
 /** Writes the tile's core from the model output into the upscaled image. */
-function writeTile(target: Pixels, result: Float32Array, tile: Tile, scale: number, alpha: boolean): void {
+function writeTile(target: RgbaImage, result: Float32Array, tile: Tile, scale: number, alpha: boolean): void {
   const outWidth = tile.padded.width * scale;
   const plane = outWidth * tile.padded.height * scale;
   const core = coreInOutput(tile, scale);
@@ -85,11 +75,11 @@ function writeTile(target: Pixels, result: Float32Array, tile: Tile, scale: numb
   }
 }
 
-export async function upscaleTiled(image: Pixels, run: TileRunner, options: UpscaleOptions): Promise<Pixels> {
+export async function upscaleTiled(image: RgbaImage, run: TileRunner, options: UpscaleOptions): Promise<RgbaImage> {
   const { scale, signal, onProgress } = options;
   const tiles = planTiles(image.width, image.height, options.tileSize, options.tilePad);
   const passes = hasTransparency(image) ? [false, true] : [false];
-  const target: Pixels = { width: image.width * scale, height: image.height * scale, data: new Uint8ClampedArray(image.width * scale * image.height * scale * 4) };
+  const target: RgbaImage = { width: image.width * scale, height: image.height * scale, data: new Uint8ClampedArray(image.width * scale * image.height * scale * 4) };
   if (passes.length === 1) target.data.fill(255);
   const count = tiles.length * passes.length;
   let index = 0;

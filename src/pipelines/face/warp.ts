@@ -2,17 +2,12 @@
 // inverse transform under a feathered mask (facexlib's paste_faces_to_input_image, with the
 // mask's soft edge computed in face space instead of an image-space blur).
 
+import type { RgbaImage } from '../../shared/image/types.ts';
 import { applyAffine, invertAffine, type Affine } from './align.ts';
 
-export interface Pixels {
-  width: number;
-  height: number;
-  /** RGBA, 8 bits per channel. */
-  data: Uint8ClampedArray;
-}
 
 /** Bilinear sample of channel `c` at (x, y), integer coordinates at pixel centres; null outside. */
-function sample(image: Pixels, x: number, y: number, c: number): number | null {
+function sample(image: RgbaImage, x: number, y: number, c: number): number | null {
   if (x < -0.5 || y < -0.5 || x > image.width - 0.5 || y > image.height - 0.5) return null;
   const cx = Math.min(Math.max(x, 0), image.width - 1);
   const cy = Math.min(Math.max(y, 0), image.height - 1);
@@ -29,7 +24,7 @@ function sample(image: Pixels, x: number, y: number, c: number): number | null {
 }
 
 /** Warps `image` into a size×size crop; `toCrop` maps image coordinates to crop coordinates. */
-export function warpToCrop(image: Pixels, toCrop: Affine, size: number, border: readonly [number, number, number] = [135, 133, 132]): Pixels {
+export function warpToCrop(image: RgbaImage, toCrop: Affine, size: number, border: readonly [number, number, number] = [135, 133, 132]): RgbaImage {
   const toImage = invertAffine(toCrop);
   const data = new Uint8ClampedArray(size * size * 4);
   for (let y = 0; y < size; y++) {
@@ -51,7 +46,7 @@ export function featherWeight(x: number, y: number, size: number, feather: numbe
 }
 
 /** The image-space box the crop covers, clipped to the image. */
-function coveredBox(target: Pixels, toImage: Affine, size: number) {
+function coveredBox(target: RgbaImage, toImage: Affine, size: number) {
   const corners = [[0, 0], [size - 1, 0], [0, size - 1], [size - 1, size - 1]].map(([x, y]) => applyAffine(toImage, [x!, y!]));
   const xs = corners.map((p) => p[0]);
   const ys = corners.map((p) => p[1]);
@@ -67,7 +62,7 @@ function coveredBox(target: Pixels, toImage: Affine, size: number) {
  * Blends the restored crop back into `target` in place. `toCrop` is the transform used to cut
  * the face out (image → crop). `feather` is in crop pixels (facexlib uses about 1/20 of the size).
  */
-export function pasteBack(target: Pixels, face: Pixels, toCrop: Affine, feather = face.width / 20): void {
+export function pasteBack(target: RgbaImage, face: RgbaImage, toCrop: Affine, feather = face.width / 20): void {
   const size = face.width;
   const box = coveredBox(target, invertAffine(toCrop), size);
   for (let y = box.y0; y <= box.y1; y++) {
