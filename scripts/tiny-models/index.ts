@@ -25,75 +25,75 @@ export interface TinyModel {
 
 export const tinyModels = {
   'clip-vision': {
-    build: (seed) => buildClipVision({ seed }),
+    build: (seed?: number) => buildClipVision({ seed }),
     description: 'CLIP ViT vision tower: pixel_values [b,3,224,224] → image_embeds [b,16], last_hidden_state [b,50,32]',
   },
   'clip-text': {
-    build: (seed) => buildClipText({ seed }),
+    build: (seed?: number) => buildClipText({ seed }),
     description: 'CLIP text tower: input_ids int64 [b,77] → text_embeds [b,16], last_hidden_state [b,77,16]',
   },
   'blip-vision': {
-    build: (seed) => buildBlipVision({ seed }),
+    build: (seed?: number) => buildBlipVision({ seed }),
     description: 'BLIP vision encoder: pixel_values [b,3,384,384] → last_hidden_state [b,577,16], pooler_output [b,16]',
   },
   'blip-text-decoder': {
-    build: (seed) => buildBlipTextDecoder({ seed }),
+    build: (seed?: number) => buildBlipTextDecoder({ seed }),
     description: 'BLIP captioning decoder: input_ids, attention_mask int64 [b,s], encoder_hidden_states [b,577,16] → logits [b,s,30524]',
   },
   'esrgan-x2': {
-    build: (seed) => buildEsrganX2({ seed }),
+    build: (seed?: number) => buildEsrganX2({ seed }),
     description: 'Real-ESRGAN compact ×2: input [b,3,h,w] → output [b,3,2h,2w] (DepthToSpace)',
   },
   'esrgan-x4': {
-    build: (seed) => buildEsrganX4({ seed }),
+    build: (seed?: number) => buildEsrganX4({ seed }),
     description: 'Real-ESRGAN RRDB ×4: input [b,3,h,w] → output [b,3,4h,4w] (nearest Resize)',
   },
   gfpgan: {
-    build: (seed) => buildGfpgan({ seed }),
+    build: (seed?: number) => buildGfpgan({ seed }),
     description: 'GFPGAN face restorer: input [1,3,512,512] → output [1,3,512,512]',
   },
   codeformer: {
-    build: (seed) => buildCodeFormer({ seed }),
+    build: (seed?: number) => buildCodeFormer({ seed }),
     description: 'CodeFormer face restorer: x [1,3,512,512], w float64 [1] → y [1,3,512,512]',
   },
   retinaface: {
-    build: (seed) => buildRetinaFace({ seed }),
+    build: (seed?: number) => buildRetinaFace({ seed }),
     description: 'RetinaFace detector: input [b,3,h,w] → loc [b,P,4], conf [b,P,2], landms [b,P,10]',
   },
   'safety-checker': {
-    build: (seed) => buildSafetyChecker({ seed }),
+    build: (seed?: number) => buildSafetyChecker({ seed }),
     description: 'SD safety checker: clip_input [b,3,224,224], images [b,h,w,3] → out_images [b,h,w,3], has_nsfw_concepts bool [b]',
   },
   'sd-text-encoder': {
-    build: (seed) => buildSdTextEncoder({ seed }),
+    build: (seed?: number) => buildSdTextEncoder({ seed }),
     description: 'SD text encoder: input_ids int32 [b,77] → last_hidden_state [b,77,16], pooler_output [b,16]',
   },
   'sd-unet': {
-    build: (seed) => buildSdUnet({ seed }),
+    build: (seed?: number) => buildSdUnet({ seed }),
     description: 'SD UNet: sample [b,4,h,w], timestep float32 [1|b], encoder_hidden_states [b,77,16] → out_sample [b,4,h,w]',
   },
   'sd-unet-int64-timestep': {
-    build: (seed) => buildSdUnet({ seed, timestepType: 'int64' }),
+    build: (seed?: number) => buildSdUnet({ seed, timestepType: 'int64' }),
     description: 'SD UNet as Optimum exports it: timestep int64 [1|b]; otherwise as sd-unet',
   },
   'sd-unet-inpaint': {
-    build: (seed) => buildSdUnet({ seed, inChannels: 9 }),
+    build: (seed?: number) => buildSdUnet({ seed, inChannels: 9 }),
     description: 'SD inpainting UNet: sample [b,9,h,w] (latents, mask, masked-image latents) → out_sample [b,4,h,w]',
   },
   'sd-unet-depth': {
-    build: (seed) => buildSdUnet({ seed, inChannels: 5 }),
+    build: (seed?: number) => buildSdUnet({ seed, inChannels: 5 }),
     description: 'SD 2 depth UNet: sample [b,5,h,w] (latents, depth) → out_sample [b,4,h,w]',
   },
   'sd-vae-encoder': {
-    build: (seed) => buildSdVaeEncoder({ seed }),
+    build: (seed?: number) => buildSdVaeEncoder({ seed }),
     description: 'SD VAE encoder: sample [b,3,H,W] → latent_sample [b,4,H/8,W/8] (posterior mean)',
   },
   'sd-vae-decoder': {
-    build: (seed) => buildSdVaeDecoder({ seed }),
+    build: (seed?: number) => buildSdVaeDecoder({ seed }),
     description: 'SD VAE decoder: latent_sample [b,4,h,w] → sample [b,3,8h,8w]',
   },
   'depth-dpt': {
-    build: (seed) => buildDepth({ seed }),
+    build: (seed?: number) => buildDepth({ seed }),
     description: 'DPT/MiDaS depth: pixel_values [b,3,h,w] → predicted_depth [b,h,w]',
   },
 } satisfies Record<string, TinyModel>;
