@@ -5,7 +5,7 @@ export type { Backend, BackendChoice, BackendOverride, ChoiceRequest, Precision 
 export { describeGpu, getPlatform, probePlatform } from './platform.ts';
 export type { GpuInfo, GpuLimits, PlatformInfo } from './platform.ts';
 export type { ExternalDataFile, ModelFiles } from './ort.ts';
-export { ModelSession } from './session.ts';
+export { ModelSession, openSession } from './session.ts';
 export type { OpenRequest, RunOptions, SessionInfo } from './session.ts';
 export { SessionCache, sessions } from './session-cache.ts';
 export { RunQueue, runQueue, untilAborted } from './run-queue.ts';

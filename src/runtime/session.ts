@@ -8,7 +8,7 @@ import type { ProgressCallback } from '../shared/progress.ts';
 import { choiceProblem, fallbackAfter, type Backend, type BackendChoice, type BackendOverride, type Precision } from './backend-choice.ts';
 import { float16ToFloat32, float32ToFloat16 } from './float16.ts';
 import { createOrtSession, fromOrtTensor, toOrtTensor, wasmThreadsInUse, type ModelFiles, type OrtSession, type OrtTensor } from './ort.ts';
-import type { PlatformInfo } from './platform.ts';
+import { getPlatform, type PlatformInfo } from './platform.ts';
 import { runQueue } from './run-queue.ts';
 import type { TensorData } from './tensor.ts';
 import { usablePlatform, watchedGpuDevice, withGpuErrorCheck } from './webgpu-check.ts';
@@ -190,4 +190,14 @@ export class ModelSession {
     }
     return out;
   }
+}
+
+/**
+ * A ModelSession for a caller that chose the backend already and holds one variant's bytes (a
+ * manager's session factory): the same checks, GPU error scopes and WASM fallback, but no switch
+ * to another precision, since only these bytes are at hand.
+ */
+export async function openSession(files: ModelFiles, choice: BackendChoice, modelId = 'model', platform?: PlatformInfo): Promise<ModelSession> {
+  const here = platform ?? (await getPlatform());
+  return ModelSession.open({ modelId, variants: [choice.precision], files: () => files }, here, choice);
 }

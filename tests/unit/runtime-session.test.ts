@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SessionCache } from '../../src/runtime/session-cache.ts';
+import { openSession } from '../../src/runtime/session.ts';
+import { chooseBackend } from '../../src/runtime/backend-choice.ts';
 import type { GpuInfo, PlatformInfo } from '../../src/runtime/platform.ts';
 import { float32, type TensorData } from '../../src/runtime/tensor.ts';
 import { InvalidInputError } from '../../src/shared/errors.ts';
@@ -100,5 +102,13 @@ describe('sessions in Node (ORT wasm)', () => {
   it('says which model could not be opened when the bytes are not a model', async () => {
     const cache = new SessionCache(async () => noGpu);
     await expect(cache.get({ modelId: 'broken', files: () => ({ model: new Uint8Array([1, 2, 3]) }) })).rejects.toThrow(/broken could not be opened/);
+  });
+
+  it('opens one variant for a manager that chose already, with the same fallback', async () => {
+    const session = await openSession({ model: fp32 }, chooseBackend(phantomGpu), 'tiny', phantomGpu);
+    expect(session.choice.backend).toBe('wasm');
+    expect(session.choice.reason).toContain('WebGPU failed');
+    expectClose((await session.run({ image: image() })).out!, tinyConvReference(tinyInput()), 1e-5);
+    await session.release();
   });
 });
