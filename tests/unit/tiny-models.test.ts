@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildClipText } from '../../scripts/tiny-models/clip.ts';
+import { buildClipText, buildClipVision } from '../../scripts/tiny-models/clip.ts';
 import { buildSafetyChecker } from '../../scripts/tiny-models/safety-checker.ts';
 import { DEFAULT_FIXTURE_DIR, tinyModelNames, tinyModels, type TinyModelName } from '../../scripts/tiny-models/index.ts';
 import { clipIds, modelCases, pattern, timestep, type Feed } from './tiny-models.cases.ts';
@@ -102,6 +102,30 @@ describe('tiny model behaviour pipelines rely on', () => {
     const eosPadded = floats(await run('clip-text'), 'text_embeds');
     const zeroPadded = floats(await run('clip-text', { input_ids: clipIds(2, 77, 'int64', 0) }), 'text_embeds');
     expect(maxAbsDiff(eosPadded, zeroPadded)).toBeLessThan(1e-5);
+  });
+
+  it('CLIP vision: a smaller fixed input size for fast tests keeps the layout', async () => {
+    const s = await ort.InferenceSession.create(buildClipVision({ imageSize: 32, patch: 8 }));
+    const out = await s.run({ pixel_values: tensor(pattern([3, 3, 32, 32])) });
+    expect(out.image_embeds!.dims).toEqual([3, 16]);
+    expect(out.last_hidden_state!.dims).toEqual([3, 17, 32]);
+  });
+
+  it('CLIP vision: unrelated images get clearly different embeddings', async () => {
+    const a = floats(await run('clip-vision'), 'image_embeds');
+    const b = floats(await run('clip-vision', { pixel_values: pattern([2, 3, 224, 224], 2, 5) }), 'image_embeds');
+    const cosine = (x: Float32Array, y: Float32Array) => {
+      let dot = 0;
+      let nx = 0;
+      let ny = 0;
+      for (let i = 0; i < x.length; i++) {
+        dot += x[i]! * y[i]!;
+        nx += x[i]! ** 2;
+        ny += y[i]! ** 2;
+      }
+      return dot / Math.sqrt(nx * ny);
+    };
+    expect(cosine(a.subarray(0, 16), b.subarray(0, 16))).toBeLessThan(0.99);
   });
 
   it('CLIP text: the attention_mask variant declares and uses the mask', async () => {
