@@ -45,10 +45,21 @@ describe('decodeImage in Chromium', () => {
     expect(decoded.readback).toBe('webgl');
     expect(Array.from(decoded.image.data)).toEqual(Array.from(rgba));
     // Why WebGL readback: the 2D canvas premultiplies, so low-alpha colour does not survive it.
-    const viaCanvas = await decodeImage(await encodePngBytes(source), { readback: 'canvas2d' });
+    const viaCanvas = await decodeImage(await encodePngBytes(source), { readback: { prefer: 'canvas2d' } });
     expect(viaCanvas.readback).toBe('canvas2d');
     expect(pixel(viaCanvas.image, 0, 0)).not.toEqual([100, 50, 20, 3]);
     expect(pixel(viaCanvas.image, 2, 0)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('reads an image larger than one texture in tiles, still exactly', async () => {
+    const width = 21;
+    const height = 13;
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.set([(i * 7) & 255, (i * 13) & 255, (i * 29) & 255, (i * 5) & 255], i * 4);
+    const file = await encodePngBytes({ width, height, data });
+    const tiled = await decodeImage(file, { readback: { tileSize: 8 } });
+    expect(tiled.readback).toBe('webgl');
+    expect(Array.from(tiled.image.data)).toEqual(Array.from(data));
   });
 
   it('decodes a Chromium JPEG within tolerance', async () => {
@@ -57,7 +68,7 @@ describe('decodeImage in Chromium', () => {
     expect(header).toMatchObject({ format: 'jpeg', width: W, height: H, cmyk: false, orientation: 1 });
     for (const [x, y] of interior(W, H, 4)) expect(maxDifference(pixel(image, x, y), quadrantOf(x, y, W, H))).toBeLessThanOrEqual(8);
     // Both readback paths see the same decoded JPEG.
-    const viaCanvas = await decodeImage(file, { readback: 'canvas2d' });
+    const viaCanvas = await decodeImage(file, { readback: { prefer: 'canvas2d' } });
     expect(Array.from(viaCanvas.image.data)).toEqual(Array.from(image.data));
   });
 

@@ -6,7 +6,7 @@ import { InvalidInputError } from '../errors.ts';
 import { asBytes } from './bytes.ts';
 import { FORMAT_NAMES, MIME_TYPES, orientedSize, type ImageHeader } from './header.ts';
 import { checkImageSize, type ImageLimits } from './limits.ts';
-import { bitmapToRgba, type ReadbackPath } from './readback.ts';
+import { bitmapToRgba, type ReadbackOptions, type ReadbackPath } from './readback.ts';
 import { sniffImage } from './sniff.ts';
 import type { RgbaImage } from './types.ts';
 
@@ -14,8 +14,8 @@ export type ImageInput = Blob | ArrayBuffer | ArrayBufferView;
 
 export interface DecodeOptions extends ImageLimits {
   signal?: AbortSignal;
-  /** Force the lossy 2D-canvas readback (tests compare the two). */
-  readback?: ReadbackPath;
+  /** How pixels are read back from the decoded bitmap (readback.ts); the default is exact. */
+  readback?: ReadbackOptions;
 }
 
 export interface DecodedImage {
@@ -73,7 +73,7 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
     // A header may lie about its size; the bitmap cannot.
     checkImageSize(bitmap.width, bitmap.height, options);
     signal?.throwIfAborted();
-    const { image, path } = bitmapToRgba(bitmap, options.readback);
+    const { image, path } = await bitmapToRgba(bitmap, options.readback);
     return { image, header, readback: path };
   } finally {
     bitmap.close();

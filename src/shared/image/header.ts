@@ -28,7 +28,10 @@ export interface ImageHeader {
   /** Size as stored in the file, before EXIF orientation. */
   width: number;
   height: number;
-  /** EXIF orientation 1..8 (JPEG only; 1 elsewhere). 5..8 swap width and height on decode. */
+  /**
+   * EXIF orientation 1..8, read from JPEG only (1 elsewhere; Chromium may still rotate other
+   * formats by their EXIF, and the decoded size is then the truth). 5..8 swap width and height.
+   */
   orientation: number;
   /** More than one frame: decoding keeps the first, so callers may warn. */
   animated: boolean;

@@ -3,7 +3,7 @@
 // as (85, 85, 0, 3), and colour under α=0 is lost. Uploading the bitmap to a WebGL2 texture
 // with premultiplication off and reading it back returns the file's bytes exactly (checked in
 // tests/browser/image-decode.test.ts), so that is the first choice; the 2D canvas is the
-// fallback when WebGL2 is missing, lost, or the image is larger than a texture may be.
+// fallback when WebGL2 is missing or lost. Images larger than a texture are read in tiles.
 import type { RgbaImage } from './types.ts';
 
 export type ReadbackPath = 'webgl' | 'canvas2d';
@@ -32,32 +32,56 @@ function glContext(): GlState | null {
   return glState;
 }
 
-function readWithWebgl(bitmap: ImageBitmap): RgbaImage | null {
-  const state = glContext();
-  const { width, height } = bitmap;
-  if (!state || width > state.maxSize || height > state.maxSize) return null;
+/** One texture upload and readback into `out` at (x, y); false when WebGL says no. */
+function readTile(state: GlState, source: ImageBitmap, out: Uint8Array, outWidth: number, x: number, y: number): boolean {
   const { gl, framebuffer } = state;
+  const { width, height } = source;
   const texture = gl.createTexture();
   try {
     gl.bindTexture(gl.TEXTURE_2D, texture);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
-    gl.pixelStorei(gl.PACK_ALIGNMENT, 1);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
     gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-    if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return null;
-    const pixels = new Uint8Array(width * height * 4);
-    // Texture row 0 is the bitmap's top row and readPixels starts at row 0, so rows come out
-    // top first with no flip.
-    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-    if (gl.getError() !== gl.NO_ERROR || gl.isContextLost()) return null;
-    return { width, height, data: new Uint8ClampedArray(pixels.buffer) };
+    if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return false;
+    // Read straight into place: rows of the whole image are outWidth pixels apart. Texture
+    // row 0 is the bitmap's top row and readPixels starts at row 0, so no flip is needed.
+    gl.pixelStorei(gl.PACK_ALIGNMENT, 1);
+    gl.pixelStorei(gl.PACK_ROW_LENGTH, outWidth);
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, out, (y * outWidth + x) * 4);
+    gl.pixelStorei(gl.PACK_ROW_LENGTH, 0);
+    return gl.getError() === gl.NO_ERROR && !gl.isContextLost();
   } finally {
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     gl.deleteTexture(texture);
   }
+}
+
+/** Largest tile side: the GPU's texture limit, and at most 4096 so one tile stays at 64 MiB. */
+const TILE_CAP = 4096;
+
+async function readWithWebgl(bitmap: ImageBitmap, tileSize: number | undefined): Promise<RgbaImage | null> {
+  const state = glContext();
+  if (!state) return null;
+  const { width, height } = bitmap;
+  const tile = Math.min(tileSize ?? TILE_CAP, state.maxSize);
+  const out = new Uint8Array(width * height * 4);
+  if (width <= tile && height <= tile) return readTile(state, bitmap, out, width, 0, 0) ? { width, height, data: new Uint8ClampedArray(out.buffer) } : null;
+  // Larger than a texture may be: read it in tiles, each cropped from the bitmap unpremultiplied.
+  for (let y = 0; y < height; y += tile) {
+    for (let x = 0; x < width; x += tile) {
+      const part = await createImageBitmap(bitmap, x, y, Math.min(tile, width - x), Math.min(tile, height - y), {
+        premultiplyAlpha: 'none',
+        colorSpaceConversion: 'none',
+      });
+      const ok = readTile(state, part, out, width, x, y);
+      part.close();
+      if (!ok) return null;
+    }
+  }
+  return { width, height, data: new Uint8ClampedArray(out.buffer) };
 }
 
 function readWithCanvas2d(bitmap: ImageBitmap): RgbaImage {
@@ -68,11 +92,18 @@ function readWithCanvas2d(bitmap: ImageBitmap): RgbaImage {
   return { width, height, data: context.getImageData(0, 0, width, height).data };
 }
 
+export interface ReadbackOptions {
+  /** 'canvas2d' forces the lossy route (tests compare the two); default 'webgl'. */
+  prefer?: ReadbackPath;
+  /** Tile side for the WebGL route; defaults to the texture limit (at most 4096). Tests make it small. */
+  tileSize?: number;
+}
+
 /** The bitmap's pixels, non-premultiplied, and which route read them (exact: 'webgl'). */
-export function bitmapToRgba(bitmap: ImageBitmap, prefer: ReadbackPath = 'webgl'): { image: RgbaImage; path: ReadbackPath } {
+export async function bitmapToRgba(bitmap: ImageBitmap, options: ReadbackOptions = {}): Promise<{ image: RgbaImage; path: ReadbackPath }> {
   if (typeof OffscreenCanvas === 'undefined') {
     throw new Error('Reading image pixels needs OffscreenCanvas: call this in a browser page or worker, not in Node.');
   }
-  const image = prefer === 'webgl' ? readWithWebgl(bitmap) : null;
+  const image = (options.prefer ?? 'webgl') === 'webgl' ? await readWithWebgl(bitmap, options.tileSize) : null;
   return image ? { image, path: 'webgl' } : { image: readWithCanvas2d(bitmap), path: 'canvas2d' };
 }
