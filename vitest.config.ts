@@ -16,7 +16,7 @@ export default mergeConfig(
   viteConfig,
   defineConfig({
     test: {
-      globalSetup: ['tests/setup/fixtures.global.ts'],
+      globalSetup: ['tests/setup/fixtures.global.ts', 'tests/setup/model-server.global.ts'],
       projects: [
         {
           extends: true,

@@ -1,0 +1,305 @@
+// Validates a catalog from anywhere (bundled, fetched, imported by the user) before use.
+// Each entry stands alone: an invalid one is rejected with a message naming it and the field,
+// and the rest still load. Strings, arrays and entry counts are bounded so a hostile or broken
+// catalog cannot exhaust memory or flood the UI.
+
+import { CatalogError } from '../errors.ts';
+import {
+  BACKENDS,
+  FILE_KINDS,
+  MODEL_TYPES,
+  PRECISIONS,
+  variantsOf,
+  type Backend,
+  type CatalogDownload,
+  type CatalogEntry,
+  type CatalogFile,
+  type FileKind,
+  type ModelType,
+  type Precision,
+} from './schema.ts';
+
+export const LIMITS = {
+  entries: 1000,
+  name: 200,
+  text: 4000,
+  url: 2048,
+  listItems: 64,
+  files: 32,
+  downloads: 64,
+  license: 20000,
+  // Larger than any model we expect (the biggest SD exports are ~10 GB), small enough to catch nonsense.
+  maxFileBytes: 64 * 1024 ** 3,
+} as const;
+
+export interface CatalogLoad {
+  entries: CatalogEntry[];
+  errors: CatalogError[];
+}
+
+type Json = Record<string, unknown>;
+
+/** Reads fields of one object, throwing a CatalogError that names the entry and field. */
+class Reader {
+  constructor(
+    private readonly entry: string,
+    private readonly data: Json,
+    private readonly prefix: string,
+  ) {}
+
+  fail(field: string, problem: string): never {
+    throw new CatalogError(this.entry, this.prefix + field, problem);
+  }
+
+  string(field: string, options: { max?: number; optional?: boolean; fallback?: string } = {}): string {
+    const value = this.data[field];
+    if (value === undefined && options.optional) return options.fallback ?? '';
+    if (typeof value !== 'string') this.fail(field, value === undefined ? 'is missing' : `must be a string, not ${typeName(value)}`);
+    const max = options.max ?? LIMITS.text;
+    if (value.length > max) this.fail(field, `is ${value.length} characters long; at most ${max} are allowed`);
+    return value;
+  }
+
+  name(field: string): string {
+    const value = this.string(field, { max: LIMITS.name });
+    if (value.trim() === '') this.fail(field, 'must not be empty');
+    return value;
+  }
+
+  boolean(field: string, optional = false): boolean {
+    const value = this.data[field];
+    if (value === undefined && optional) return false;
+    if (typeof value !== 'boolean') this.fail(field, value === undefined ? 'is missing' : `must be true or false, not ${typeName(value)}`);
+    return value;
+  }
+
+  oneOf<T extends string>(field: string, allowed: readonly T[], optional: true): T | undefined;
+  oneOf<T extends string>(field: string, allowed: readonly T[]): T;
+  oneOf<T extends string>(field: string, allowed: readonly T[], optional = false): T | undefined {
+    const value = this.data[field];
+    if (value === undefined && optional) return undefined;
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      this.fail(field, `must be one of ${allowed.join(', ')}, not ${preview(value)}`);
+    }
+    return value as T;
+  }
+
+  strings(field: string, options: { optional?: boolean; allowed?: readonly string[] } = {}): string[] {
+    const value = this.data[field];
+    if (value === undefined && options.optional) return [];
+    if (!Array.isArray(value)) this.fail(field, value === undefined ? 'is missing' : `must be a list of strings, not ${typeName(value)}`);
+    if (value.length > LIMITS.listItems) this.fail(field, `has ${value.length} items; at most ${LIMITS.listItems} are allowed`);
+    return value.map((item, index) => {
+      if (typeof item !== 'string') this.fail(`${field}[${index}]`, `must be a string, not ${typeName(item)}`);
+      if (item.length > LIMITS.name) this.fail(`${field}[${index}]`, `is ${item.length} characters long; at most ${LIMITS.name} are allowed`);
+      if (options.allowed && !options.allowed.includes(item)) this.fail(`${field}[${index}]`, `must be one of ${options.allowed.join(', ')}, not ${preview(item)}`);
+      return item;
+    });
+  }
+
+  /** An http(s) URL; with `relative`, also a path relative to the app ("models/builtin/x.onnx"). */
+  url(field: string, options: { optional?: boolean; relative?: boolean } = {}): string {
+    const value = this.string(field, { max: LIMITS.url, optional: options.optional });
+    if (value === '' && options.optional) return '';
+    const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(value);
+    if (!hasScheme && options.relative && !value.startsWith('//') && !value.includes('..') && value.trim() !== '') return value;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      this.fail(field, `is not a URL: ${preview(value)}`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') this.fail(field, `must be an http(s) URL, not ${parsed.protocol}`);
+    return value;
+  }
+
+  size(field: string): number | null {
+    const value = this.data[field];
+    if (value === null) return null;
+    if (typeof value !== 'number' || !Number.isInteger(value)) this.fail(field, value === undefined ? 'is missing' : `must be a whole number of bytes, not ${preview(value)}`);
+    if (value < 0) this.fail(field, `must not be negative (${value})`);
+    if (value > LIMITS.maxFileBytes) this.fail(field, `is ${value} bytes, more than the ${LIMITS.maxFileBytes} a file may have`);
+    return value;
+  }
+
+  sha256(field: string): string | null {
+    const value = this.data[field];
+    if (value === null) return null;
+    if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) {
+      this.fail(field, value === undefined ? 'is missing (use null with "unverified": true when it is not published)' : `must be 64 hex digits, not ${preview(value)}`);
+    }
+    return value.toLowerCase();
+  }
+
+  list(field: string, max: number): Json[] {
+    const value = this.data[field];
+    if (!Array.isArray(value)) this.fail(field, value === undefined ? 'is missing' : `must be a list, not ${typeName(value)}`);
+    if (value.length === 0) this.fail(field, 'must not be empty');
+    if (value.length > max) this.fail(field, `has ${value.length} items; at most ${max} are allowed`);
+    value.forEach((item, index) => {
+      if (!isObject(item)) this.fail(`${field}[${index}]`, `must be an object, not ${typeName(item)}`);
+    });
+    return value as Json[];
+  }
+
+  object(field: string): Json {
+    const value = this.data[field];
+    if (!isObject(value)) this.fail(field, value === undefined ? 'is missing' : `must be an object, not ${typeName(value)}`);
+    return value;
+  }
+
+  child(object: Json, prefix: string): Reader {
+    return new Reader(this.entry, object, this.prefix + prefix);
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** A short, safe rendering of a bad value for a message (huge strings are cut). */
+function preview(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function readFile(reader: Reader, object: Json, index: number): CatalogFile {
+  const r = reader.child(object, `config.files[${index}].`);
+  const path = r.name('path');
+  const kind: FileKind = r.oneOf('kind', FILE_KINDS);
+  const note = r.string('note', { optional: true });
+  const file: CatalogFile = { path, kind };
+  if (note) file.note = note;
+  if (kind === 'onnx_data') {
+    file.data_for = r.name('data_for');
+    file.location = r.name('location');
+    if (/[\\/]|\.\./.test(file.location)) r.fail('location', 'must be a plain file name');
+  }
+  if (kind !== 'onnx') return file;
+  file.inputs = r.strings('inputs');
+  file.outputs = r.strings('outputs');
+  if (file.inputs.length === 0) r.fail('inputs', 'must name at least one ONNX input');
+  if (file.outputs.length === 0) r.fail('outputs', 'must name at least one ONNX output');
+  return file;
+}
+
+function readDownload(reader: Reader, object: Json, index: number, paths: Set<string>): CatalogDownload {
+  const r = reader.child(object, `config.download[${index}].`);
+  const file_name = r.name('file_name');
+  if (file_name.includes('..') || file_name.startsWith('/') || file_name.includes('\\')) r.fail('file_name', 'must be a plain relative name');
+  const file_path = r.name('file_path');
+  if (!paths.has(file_path)) r.fail('file_path', `names ${preview(file_path)}, which is not in config.files`);
+  const file_url = r.url('file_url', { relative: true });
+  const precision: Precision | undefined = r.oneOf('precision', PRECISIONS, true);
+  const backends = object.backends === undefined ? undefined : (r.strings('backends', { allowed: BACKENDS }) as Backend[]);
+  if (backends && backends.length === 0) r.fail('backends', 'must name at least one backend (or be left out)');
+  const size = r.size('size');
+  const sha256 = r.sha256('sha256');
+  const unverified = r.boolean('unverified', true);
+  // A file is verified by its hash; an unknown size only costs the up-front quota check.
+  if (sha256 === null && !unverified) r.fail('sha256', 'is null, which is allowed only with "unverified": true');
+  if (unverified && sha256 !== null) r.fail('unverified', 'is true but a sha256 is given; drop one of them');
+  const note = r.string('note', { optional: true });
+  const download: CatalogDownload = { file_name, file_path, file_url, size, sha256 };
+  if (precision) download.precision = precision;
+  if (backends) download.backends = backends;
+  if (unverified) download.unverified = true;
+  if (note) download.note = note;
+  return download;
+}
+
+/** Validates one entry; throws a CatalogError naming the entry and field. */
+export function validateEntry(value: unknown, label: string): CatalogEntry {
+  if (!isObject(value)) throw new CatalogError(label, '(entry)', `must be an object, not ${typeName(value)}`);
+  const r = new Reader(label, value, '');
+  const name = r.name('name');
+  const entryLabel = JSON.stringify(name.slice(0, 80));
+  const reader = new Reader(entryLabel, value, '');
+  const type: ModelType = reader.oneOf('type', MODEL_TYPES);
+  const config = reader.object('config');
+  const configReader = reader.child(config, 'config.');
+  const files = configReader.list('files', LIMITS.files).map((file, index) => readFile(reader, file, index));
+  const paths = new Set<string>();
+  files.forEach((file, index) => {
+    if (paths.has(file.path)) reader.fail(`config.files[${index}].path`, `repeats ${preview(file.path)}`);
+    paths.add(file.path);
+  });
+  files.forEach((file, index) => {
+    if (file.kind === 'onnx_data' && !files.some((other) => other.kind === 'onnx' && other.path === file.data_for)) {
+      reader.fail(`config.files[${index}].data_for`, `names ${preview(file.data_for)}, which is not an onnx file of this entry`);
+    }
+  });
+  const download = configReader.list('download', LIMITS.downloads).map((item, index) => readDownload(reader, item, index, paths));
+  const seen = new Set<string>();
+  download.forEach((item, index) => {
+    const variantKey = `${item.file_path}@${item.precision ?? '*'}`;
+    if (seen.has(item.file_name)) reader.fail(`config.download[${index}].file_name`, `repeats ${preview(item.file_name)}`);
+    if (seen.has(variantKey)) reader.fail(`config.download[${index}]`, `is a second download of ${item.file_path} for the same precision`);
+    seen.add(item.file_name);
+    seen.add(variantKey);
+  });
+  const entry: CatalogEntry = {
+    name,
+    type,
+    description: reader.string('description'),
+    version: reader.string('version', { max: LIMITS.name }),
+    style: reader.string('style', { max: LIMITS.name, optional: true }),
+    nsfw: reader.boolean('nsfw'),
+    baseline: reader.string('baseline', { max: LIMITS.name, optional: true }),
+    inpainting: reader.boolean('inpainting', true),
+    trigger: reader.strings('trigger', { optional: true }),
+    homepage: reader.url('homepage', { optional: true }),
+    features_not_supported: reader.strings('features_not_supported', { optional: true }),
+    config: { files, download },
+  };
+  if (value.license !== undefined) {
+    const license = reader.child(reader.object('license'), 'license.');
+    entry.license = { spdx: license.name('spdx'), notice: license.string('notice') };
+    const file = license.string('file', { max: LIMITS.url, optional: true });
+    const text = license.string('text', { max: LIMITS.license, optional: true });
+    if (file) entry.license.file = file;
+    if (text) entry.license.text = text;
+  }
+  if (variantsOf(entry).length === 0) reader.fail('config.download', 'gives no precision in which every file of config.files can be downloaded');
+  return entry;
+}
+
+/**
+ * Validates a whole catalog: nataili's object keyed by model name, or a list of entries.
+ * Never throws for a bad entry; a catalog that is not an object or list at all gives one error.
+ */
+export function validateCatalog(data: unknown, source = 'catalog'): CatalogLoad {
+  const entries: CatalogEntry[] = [];
+  const errors: CatalogError[] = [];
+  let items: [label: string, key: string | null, item: unknown][];
+  if (Array.isArray(data)) items = data.map((item, index) => [`#${index} in ${source}`, null, item]);
+  else if (isObject(data)) items = Object.entries(data).map(([key, item]) => [JSON.stringify(key.slice(0, 80)), key, item]);
+  else return { entries, errors: [new CatalogError(source, '(catalog)', `must be an object keyed by model name or a list, not ${typeName(data)}`)] };
+  if (items.length > LIMITS.entries) {
+    errors.push(new CatalogError(source, '(catalog)', `has ${items.length} entries; only the first ${LIMITS.entries} are read`));
+    items = items.slice(0, LIMITS.entries);
+  }
+  const names = new Set<string>();
+  for (const [label, key, item] of items) {
+    try {
+      const entry = validateEntry(item, label);
+      if (key !== null && key !== entry.name) {
+        // nataili keys entries by name; a key that disagrees with the name is a copy-paste mistake.
+        throw new CatalogError(label, 'name', `is ${preview(entry.name)}, but the entry is keyed ${label}`);
+      }
+      if (names.has(entry.name)) throw new CatalogError(label, 'name', 'repeats a model already in this catalog');
+      names.add(entry.name);
+      entries.push(entry);
+    } catch (error) {
+      if (!(error instanceof CatalogError)) throw error;
+      errors.push(error);
+    }
+  }
+  return { entries, errors };
+}

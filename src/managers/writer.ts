@@ -1,0 +1,168 @@
+// Stores one file's bytes as chunks and hashes them, for downloads and imports alike.
+// Bytes collect in a chunk-sized buffer; each full chunk is hashed, stored, and then the file
+// record (byte count, chunk count, hasher state) is updated. So the record never claims more
+// than is stored, and a resumed writer continues hashing from the saved state.
+
+import { chunkKey, chunkKeysOf, deleteFile, type FileRecord, type ModelCache } from './cache.ts';
+import { IntegrityError, formatBytes } from './errors.ts';
+import { createNullHasher, createSha256, type ResumableHasher } from './hasher.ts';
+
+export const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
+
+export interface WriterOptions {
+  cache: ModelCache;
+  /** fileKey(model, fileName). */
+  key: string;
+  /** Where the bytes come from (a URL, or "import:<name>"): a record from another source restarts. */
+  source: string;
+  expectedSha256: string | null;
+  expectedSize: number | null;
+  chunkSize?: number;
+  /** Only benchmarks turn this off, to measure what hashing costs. */
+  hashing?: boolean;
+}
+
+export class ChunkWriter {
+  private buffer: Uint8Array;
+  private buffered = 0;
+
+  private constructor(
+    private readonly options: WriterOptions,
+    private record: FileRecord,
+    private hasher: ResumableHasher,
+  ) {
+    this.buffer = new Uint8Array(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  }
+
+  /** Opens a file for writing, resuming its record when it came from the same source. */
+  static async open(options: WriterOptions): Promise<ChunkWriter> {
+    const { cache, key } = options;
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
+    let record = await cache.files.get(key);
+    const sameSource =
+      record !== undefined &&
+      !record.complete &&
+      record.url === options.source &&
+      record.expectedSha256 === options.expectedSha256 &&
+      record.expectedSize === options.expectedSize &&
+      (record.bytes === 0 || record.hasherState !== null);
+    if (record && !sameSource) {
+      await deleteFile(cache, key);
+      record = undefined;
+    }
+    if (record) {
+      // A crash between storing a chunk and its record leaves one chunk past the count.
+      await cache.chunks.delete(chunkKey(key, record.chunks));
+    } else {
+      record = ChunkWriter.freshRecord(options);
+      await cache.files.put(key, record);
+    }
+    const hasher = options.hashing === false ? createNullHasher() : await createSha256(record.hasherState);
+    return new ChunkWriter(options, record, hasher);
+  }
+
+  private static freshRecord(options: WriterOptions): FileRecord {
+    return {
+      url: options.source,
+      expectedSha256: options.expectedSha256,
+      expectedSize: options.expectedSize,
+      bytes: 0,
+      chunks: 0,
+      hasherState: null,
+      complete: false,
+      sha256: null,
+      updatedAt: Date.now(),
+    };
+  }
+
+  /** Bytes safely stored (what a resumed download asks the server for next). */
+  get storedBytes(): number {
+    return this.record.bytes;
+  }
+
+  /** Stored plus buffered bytes. */
+  get bytes(): number {
+    return this.record.bytes + this.buffered;
+  }
+
+  async write(piece: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < piece.byteLength) {
+      const take = Math.min(piece.byteLength - offset, this.buffer.byteLength - this.buffered);
+      this.buffer.set(piece.subarray(offset, offset + take), this.buffered);
+      this.buffered += take;
+      offset += take;
+      if (this.buffered === this.buffer.byteLength) await this.flush();
+    }
+  }
+
+  /** Stores buffered bytes as a chunk, short if need be, so a drop loses nothing received. */
+  async flush(): Promise<void> {
+    if (this.buffered === 0) return;
+    const full = this.buffered === this.buffer.byteLength;
+    // A full buffer is handed over whole and replaced; a partial one is copied out.
+    const data = full ? this.buffer : this.buffer.slice(0, this.buffered);
+    if (full) this.buffer = new Uint8Array(this.buffer.byteLength);
+    this.buffered = 0;
+    const { cache, key } = this.options;
+    const index = this.record.chunks;
+    await cache.chunks.put(chunkKey(key, index), data);
+    this.hasher.update(data);
+    this.record = {
+      ...this.record,
+      bytes: this.record.bytes + data.byteLength,
+      chunks: index + 1,
+      hasherState: this.hasher.save(),
+      updatedAt: Date.now(),
+    };
+    await cache.files.put(key, this.record);
+  }
+
+  /** Forgets everything stored (the server ignored a Range request), keeping the same source. */
+  async restart(): Promise<void> {
+    const { cache, key } = this.options;
+    await deleteFile(cache, key);
+    this.record = ChunkWriter.freshRecord(this.options);
+    this.buffered = 0;
+    await cache.files.put(key, this.record);
+    this.hasher = this.options.hashing === false ? createNullHasher() : await createSha256();
+  }
+
+  /** Stores the rest, checks size and hash; on a mismatch deletes the file and throws IntegrityError. */
+  async finish(label: string): Promise<FileRecord> {
+    await this.flush();
+    const { cache, key, expectedSize, expectedSha256 } = this.options;
+    const size = this.record.bytes;
+    if (expectedSize !== null && size !== expectedSize) {
+      await this.discard();
+      throw new IntegrityError(`${label} has ${formatBytes(size)} (${size} bytes), but ${expectedSize} bytes were expected. The partial file was deleted; download it again.`);
+    }
+    const sha256 = this.options.hashing === false ? (expectedSha256 ?? '') : this.hasher.digest();
+    if (expectedSha256 !== null && sha256 !== expectedSha256) {
+      await this.discard();
+      throw new IntegrityError(
+        `${label} is corrupt: its sha256 is ${sha256}, but ${expectedSha256} was expected. Its stored chunks were deleted; ` +
+          'download it again, or check that the catalog URL serves the right file.',
+      );
+    }
+    this.record = { ...this.record, complete: true, sha256, hasherState: null, updatedAt: Date.now() };
+    await cache.files.put(key, this.record);
+    return this.record;
+  }
+
+  /** Deletes every chunk and the record of this file. */
+  async discard(): Promise<void> {
+    this.buffered = 0;
+    await deleteFile(this.options.cache, this.options.key);
+  }
+}
+
+/** Reads a stored file back, chunk by chunk (a stream for the runtime, or a re-hash by validate). */
+export async function* readChunks(cache: ModelCache, key: string, count: number): AsyncGenerator<Uint8Array> {
+  for (const chunk of chunkKeysOf(key, count)) {
+    const data = await cache.chunks.get(chunk);
+    if (!data) throw new IntegrityError(`Chunk ${chunk} is missing from the model cache. Remove the model and download it again.`);
+    yield data;
+  }
+}
