@@ -3,5 +3,9 @@
 
 import type { BoundCase } from './testing/case.ts';
 import { elementwiseCases } from './elementwise/cases.ts';
+import { reduceCases } from './reduce/cases.ts';
+import { matmulCases } from './matmul/cases.ts';
+import { linearCases } from './linear/cases.ts';
+import { conv2dCases } from './conv2d/cases.ts';
 
-export const allCases: readonly BoundCase[] = [...elementwiseCases];
+export const allCases: readonly BoundCase[] = [...elementwiseCases, ...reduceCases, ...matmulCases, ...linearCases, ...conv2dCases];

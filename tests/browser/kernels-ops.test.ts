@@ -35,6 +35,8 @@ describe.each([...new Set(allCases.map((c) => c.op))])('%s on WebGPU', (op) => {
     });
     c.inputs.forEach((spec, i) => {
       const e = expectedGrads[i];
+      // A frozen input gets no gradient buffer at all.
+      if (spec.grad === false) expect(got.grads[i], `${spec.name} is frozen`).toBeNull();
       if (spec.grad === false || !e) return;
       const err = relError(got.grads[i] ?? [], e);
       worst.set(`${op}/${c.name} d${spec.name}`, err);
