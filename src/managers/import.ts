@@ -57,7 +57,8 @@ function candidatesFor(source: Source, entries: CatalogEntry[]): Candidate[] {
   const found: Candidate[] = [];
   for (const entry of entries) {
     for (const download of entry.config.download) {
-      const urlName = baseName(new URL(download.file_url).pathname);
+      // Relative URLs (models shipped with the app) parse against a placeholder base.
+      const urlName = baseName(new URL(download.file_url, 'http://app.invalid/').pathname);
       if (endsWithPath(source.path, download.file_name) || baseName(source.path) === urlName) found.push({ entry, download });
     }
   }

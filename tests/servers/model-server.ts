@@ -37,7 +37,7 @@ const MAX_LOG = 500;
 const HANG_LIMIT_MS = 30_000;
 
 /** Block `index` of the file generated from `seed`: xorshift32 seeded per block, so any range is cheap. */
-function block(seed: number, index: number): Uint8Array {
+function block(seed: number, index: number): Uint8Array<ArrayBuffer> {
   const words = new Uint32Array(BLOCK / 4);
   let x = (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0 || 1;
   for (let i = 0; i < words.length; i += 1) {
@@ -50,7 +50,7 @@ function block(seed: number, index: number): Uint8Array {
 }
 
 /** Bytes [start, end) of the generated file. */
-export function generatedBytes(seed: number, start: number, end: number): Uint8Array {
+export function generatedBytes(seed: number, start: number, end: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(end - start);
   for (let offset = start; offset < end; ) {
     const index = Math.floor(offset / BLOCK);
