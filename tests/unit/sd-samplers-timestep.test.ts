@@ -130,6 +130,10 @@ describe('PLMS', () => {
     expect(maxAbsDiff(out, Array.from(noise, (v) => exactVp('point', v, A[timesteps[9]!]!, A[0]!)))).toBeLessThan(1e-5);
   });
 
+  it('refuses eta, as CompVis does', async () => {
+    await expect(samplePlms(model('point', 'epsilon'), new Float32Array(1), 5, { eta: 0.5 })).rejects.toThrow(/eta must be 0/);
+  });
+
   it('is far more accurate than DDIM at the same step count on Gaussian data (v-prediction too)', async () => {
     for (const prediction of ['epsilon', 'v'] as const) {
       const noise = unitNoise(128);

@@ -3,6 +3,7 @@
 // uses a pseudo improved Euler (two network calls). Deterministic (CompVis refuses eta ≠ 0).
 // Port of nataili ldm/models/diffusion/plms.py plms_sampling / p_sample_plms.
 
+import { InvalidInputError } from '../../../../shared/errors.ts';
 import { throwIfAborted } from '../../../../shared/progress.ts';
 import { epsilonFromOutput } from '../denoiser.ts';
 import { ddimParameters, ddimTimesteps } from '../ddim-schedule.ts';
@@ -19,6 +20,7 @@ const BASHFORTH: Record<number, number[]> = {
 };
 
 export async function samplePlms(model: DiffusionModel, noise: Float32Array, steps: number, options: SamplerOptions = {}): Promise<Float32Array> {
+  if (options.eta) throw new InvalidInputError('PLMS is deterministic: eta must be 0 (use DDIM for eta).');
   const alphasCumprod = model.schedule.alphasCumprod;
   const timesteps = ddimTimesteps(steps, alphasCumprod.length);
   const { alphas, alphasPrev, sigmas } = ddimParameters(alphasCumprod, timesteps, 0);
