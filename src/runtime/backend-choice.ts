@@ -61,9 +61,9 @@ export function chooseBackend(platform: PlatformInfo, request: ChoiceRequest = {
 }
 
 /** Takes exactly this backend and precision (benchmarks, tests, an expert setting); checked before use. */
-export function exactChoice(platform: PlatformInfo, backend: Backend, precision: Precision): BackendChoice {
-  const where = backend === 'webgpu' && platform.gpu ? ` on ${describeGpu(platform.gpu)}` : '';
-  return { backend, precision, threads: wasmThreads(platform), reason: `${backend === 'webgpu' ? 'WebGPU' : 'WASM'} ${precision}${where}, as requested` };
+export function exactChoice(platform: PlatformInfo, backend: Backend, precision: Precision, threads = wasmThreads(platform)): BackendChoice {
+  const where = backend === 'webgpu' && platform.gpu ? ` on ${describeGpu(platform.gpu)}` : ` (${threads} thread${threads === 1 ? '' : 's'})`;
+  return { backend, precision, threads, reason: `${backend === 'webgpu' ? 'WebGPU' : 'WASM'} ${precision}${where}, as requested` };
 }
 
 /**

@@ -20,7 +20,7 @@ export class SessionCache {
     const platform = await this.platform();
     const here = usablePlatform(platform);
     const first = request.exact
-      ? exactChoice(here, request.exact.backend, request.exact.precision)
+      ? exactChoice(here, request.exact.backend, request.exact.precision, request.exact.threads)
       : chooseBackend(here, { override: request.override, variants: request.variants, precision: request.precision });
     const key = `${request.modelId}|${first.backend}|${first.precision}`;
     const ready = this.open.get(key);

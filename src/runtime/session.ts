@@ -21,8 +21,11 @@ export interface OpenRequest {
   files: (precision: Precision) => ModelFiles | Promise<ModelFiles>;
   override?: BackendOverride;
   precision?: Precision;
-  /** Exactly this backend and precision (benchmarks, tests); still checked and still falls back. */
-  exact?: { backend: Backend; precision: Precision };
+  /**
+   * Exactly this backend and precision (benchmarks, tests); still checked and still falls back.
+   * `threads` counts only if this is the worker's first session: ORT fixes the thread count then.
+   */
+  exact?: { backend: Backend; precision: Precision; threads?: number };
   onProgress?: ProgressCallback;
   /** Tests only: skip the pre-checks, to prove the run-time GPU error check catches the same failures. */
   skipChecks?: boolean;

@@ -5,7 +5,7 @@ import type { Backend, BackendOverride, Precision, TensorData } from '../../../s
 export interface InferRequest {
   override?: BackendOverride;
   precision?: Precision;
-  exact?: { backend: Backend; precision: Precision };
+  exact?: { backend: Backend; precision: Precision; threads?: number };
   skipChecks?: boolean;
 }
 
