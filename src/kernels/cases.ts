@@ -7,5 +7,8 @@ import { reduceCases } from './reduce/cases.ts';
 import { matmulCases } from './matmul/cases.ts';
 import { linearCases } from './linear/cases.ts';
 import { conv2dCases } from './conv2d/cases.ts';
+import { normCases } from './norm/cases.ts';
+import { softmaxCases } from './softmax/cases.ts';
+import { attentionCases } from './attention/cases.ts';
 
-export const allCases: readonly BoundCase[] = [...elementwiseCases, ...reduceCases, ...matmulCases, ...linearCases, ...conv2dCases];
+export const allCases: readonly BoundCase[] = [...elementwiseCases, ...reduceCases, ...matmulCases, ...linearCases, ...conv2dCases, ...normCases, ...softmaxCases, ...attentionCases];

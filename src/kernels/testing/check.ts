@@ -41,8 +41,9 @@ export function caseGradOutputs(c: BoundCase, outputs: readonly F64[]): F64[] {
 /**
  * Largest absolute difference over the largest reference magnitude: error relative to the
  * tensor's scale, so entries that cancel to near zero do not demand impossible digits.
+ * `floor` bounds the scale from below, for references that are zero up to rounding.
  */
-export function relError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+export function relError(actual: ArrayLike<number>, expected: ArrayLike<number>, floor = 0): number {
   if (actual.length !== expected.length) return Infinity;
   let diff = 0;
   let scale = 0;
@@ -51,6 +52,7 @@ export function relError(actual: ArrayLike<number>, expected: ArrayLike<number>)
     diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
     scale = Math.max(scale, Math.abs(expected[i]!));
   }
+  scale = Math.max(scale, floor);
   return scale === 0 ? diff : diff / scale;
 }
 
