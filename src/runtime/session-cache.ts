@@ -1,7 +1,7 @@
 // The sessions a worker holds, keyed by model id + backend + precision, so every job reuses a
 // session (creating one costs seconds) and unloading a model returns its memory at once.
 
-import { chooseBackend, exactChoice } from './backend-choice.ts';
+import { chooseBackend, exactChoice, type BackendOverride } from './backend-choice.ts';
 import { getPlatform, type PlatformInfo } from './platform.ts';
 import { ModelSession, type OpenRequest, type SessionInfo } from './session.ts';
 import { usablePlatform } from './webgpu-check.ts';
@@ -10,7 +10,20 @@ export class SessionCache {
   private readonly opening = new Map<string, Promise<ModelSession>>();
   private readonly open = new Map<string, ModelSession>();
 
+  private override: BackendOverride = 'auto';
+
   constructor(private readonly platform: () => Promise<PlatformInfo> = getPlatform) {}
+
+  /**
+   * The user's backend setting, used by requests that do not name one. Changing it releases the
+   * open sessions: later jobs reopen their models on the new backend instead of keeping both.
+   */
+  async configure(settings: { override?: BackendOverride }): Promise<void> {
+    const next = settings.override ?? 'auto';
+    if (next === this.override) return;
+    this.override = next;
+    await this.unload();
+  }
 
   /**
    * The session for `request`, opened on first use. The key is the planned backend and precision;
@@ -21,7 +34,7 @@ export class SessionCache {
     const here = usablePlatform(platform);
     const first = request.exact
       ? exactChoice(here, request.exact.backend, request.exact.precision, request.exact.threads)
-      : chooseBackend(here, { override: request.override, variants: request.variants, precision: request.precision });
+      : chooseBackend(here, { override: request.override ?? this.override, variants: request.variants, precision: request.precision });
     const key = `${request.modelId}|${first.backend}|${first.precision}`;
     const ready = this.open.get(key);
     if (ready) {

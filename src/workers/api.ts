@@ -24,8 +24,16 @@ export interface SystemApi {
   probe(override: BackendOverride): Promise<PlatformReport>;
 }
 
+/** Settings every worker applies to the sessions it opens (from the app's Settings page). */
+export interface WorkerSettings {
+  /** 'auto' picks per model and machine; 'webgpu' or 'wasm' is the user's override. */
+  backend: BackendOverride;
+}
+
 /** Methods every worker answers (expose.ts provides them; they skip the worker's job queue). */
 export interface BuiltinApi {
+  /** Applies settings to later sessions; a changed backend releases the sessions opened under the old one. */
+  configure(settings: WorkerSettings): Promise<void>;
   /** Releases the worker's sessions of `modelId` (all when omitted), returning their memory and GPU buffers. */
   unload(modelId?: string): Promise<number>;
   /** The sessions the worker holds, each with its backend and the reason it was chosen. */

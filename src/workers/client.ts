@@ -6,7 +6,7 @@
 
 import * as Comlink from 'comlink';
 import { CancelledError, WorkerCrashedError } from '../shared/errors.ts';
-import type { ApiOf, CallOptions, JobClient, MethodArgs, MethodName, MethodResult, WorkerApis } from './api.ts';
+import type { ApiOf, CallOptions, JobClient, MethodArgs, MethodName, MethodResult, WorkerApis, WorkerSettings } from './api.ts';
 import { lifeLockName, rebuildError, transferablesIn, webLocks, type JobEndpoint, type JobOutcome } from './protocol.ts';
 
 export type Spawners<Apis> = { [K in keyof Apis]: () => Worker };
@@ -45,6 +45,7 @@ export class WorkerHost<Apis extends object = WorkerApis> {
   private readonly slots = new Map<keyof Apis, Slot>();
   private readonly spawners: Spawners<Apis>;
   private nextJobId = 1;
+  private settings: WorkerSettings | undefined;
   idleMs: number;
   startTimeoutMs: number;
 
@@ -82,6 +83,15 @@ export class WorkerHost<Apis extends object = WorkerApis> {
   async unload(kind: keyof Apis & string, modelId?: string): Promise<number> {
     if (!this.slots.has(kind)) return 0;
     return (await this.invoke(kind, 'unload', [modelId], {})) as number;
+  }
+
+  /**
+   * Applies the app's settings (the backend override) to every worker: those running now, and
+   * each one started later before its first job.
+   */
+  async configure(settings: WorkerSettings): Promise<void> {
+    this.settings = { ...settings };
+    await Promise.all([...this.slots.keys()].map((kind) => this.invoke(kind as keyof Apis & string, 'configure', [this.settings], {})));
   }
 
   isRunning(kind: keyof Apis): boolean {
@@ -187,6 +197,11 @@ export class WorkerHost<Apis extends object = WorkerApis> {
     if (locks && lockName) {
       // Granted only once the worker no longer holds it: it was terminated, closed itself or died.
       locks.request(lockName, { signal: slot.watch.signal }, () => crash('it was terminated or ran out of memory')).catch(noop);
+    }
+    // Before any job: the worker's first session must already see the user's backend.
+    if (this.settings) {
+      const outcome = await Promise.race([slot.endpoint.start({ id: this.nextJobId++, method: 'configure', args: [this.settings] }), slot.ended]);
+      if (!outcome.ok) throw rebuildError(outcome.error);
     }
   }
 }

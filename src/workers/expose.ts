@@ -9,7 +9,7 @@ import { sessions as workerSessions, type SessionCache } from '../runtime/sessio
 import { RunQueue } from '../runtime/run-queue.ts';
 import { CancelledError, NatailiError, toErrorInfo } from '../shared/errors.ts';
 import type { ProgressCallback, ProgressEvent } from '../shared/progress.ts';
-import type { BuiltinApi, MethodArgs, MethodName, MethodResult } from './api.ts';
+import type { BuiltinApi, MethodArgs, MethodName, MethodResult, WorkerSettings } from './api.ts';
 import { transferablesIn, webLocks, type JobEndpoint, type JobOutcome, type JobRequest } from './protocol.ts';
 
 export interface JobContext {
@@ -20,7 +20,11 @@ export interface JobContext {
   jobId: number;
 }
 
-/** A handler per API method: the context first, then the method's own arguments. */
+/**
+ * A handler per API method: the context first, then the method's own arguments. Buffers in the
+ * result move to the page (the worker's views of them are detached): return a copy of anything
+ * the worker keeps, such as a cached embedding.
+ */
 export type JobHandlers<Api> = {
   [M in MethodName<Api>]: (context: JobContext, ...args: MethodArgs<Api[M]>) => MethodResult<Api[M]> | Promise<MethodResult<Api[M]>>;
 };
@@ -51,6 +55,7 @@ function progressTo(remote: Comlink.Remote<ProgressCallback> | undefined): { rep
 export function exposeJobs<Api>(handlers: JobHandlers<Api>, options: ExposeOptions = {}): void {
   const cache = options.sessions ?? workerSessions;
   const builtins: { [M in keyof BuiltinApi]: Handler } = {
+    configure: (_context, settings) => cache.configure({ override: (settings as WorkerSettings).backend }),
     unload: (_context, modelId) => cache.unload(typeof modelId === 'string' ? modelId : undefined),
     sessions: () => cache.list(),
   };

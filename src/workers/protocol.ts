@@ -54,6 +54,9 @@ export function transferablesIn(value: unknown): Transferable[] {
       // Only a view of a whole buffer moves. A view of part of one (a pooled protobuf slab, a
       // tile of a larger image) is copied: moving it would take the rest away from the sender.
       if (item.byteOffset === 0 && item.byteLength === item.buffer.byteLength) visit(item.buffer, depth);
+    } else if (typeof ImageData !== 'undefined' && item instanceof ImageData) {
+      // ImageData itself is cloned, but its pixels can move.
+      visit(item.data, depth);
     } else if (typeof ImageBitmap !== 'undefined' && item instanceof ImageBitmap) {
       found.add(item);
     } else if (Array.isArray(item)) {

@@ -107,6 +107,15 @@ describe('a model type in its worker', () => {
     expect(new InvalidInputError('x')).toBeInstanceOf(NatailiError);
   });
 
+  it('follows the Settings backend for jobs that do not name one', async () => {
+    await host.configure({ backend: 'wasm' });
+    const result = await host.call('tiny', 'infer', ['tiny', image()]);
+    expect(result.backend).toBe('wasm');
+    expect(result.reason).toContain('Settings ask for WASM');
+    await host.configure({ backend: 'auto' });
+    expect(await host.call('tiny', 'sessions', [])).toEqual([]); // released on the change
+  });
+
   it('unload releases the sessions; the next job opens the model again', async () => {
     await host.call('tiny', 'infer', ['tiny', image(), { override: 'wasm' }]);
     expect((await host.call('tiny', 'sessions', [])).length).toBeGreaterThan(0);

@@ -111,4 +111,18 @@ describe('sessions in Node (ORT wasm)', () => {
     expectClose((await session.run({ image: image() })).out!, tinyConvReference(tinyInput()), 1e-5);
     await session.release();
   });
+
+  it('applies the Settings backend to requests that name none, releasing sessions when it changes', async () => {
+    const cache = new SessionCache(async () => phantomGpu);
+    await cache.configure({ override: 'wasm' });
+    const forced = await cache.get({ modelId: 'tiny', files: () => ({ model: fp32 }) });
+    expect(forced.choice.reason).toContain('Settings ask for WASM');
+    await cache.configure({ override: 'wasm' });
+    expect(cache.list()).toHaveLength(1); // unchanged: nothing released
+    await cache.configure({ override: 'auto' });
+    expect(cache.list()).toEqual([]);
+    const auto = await cache.get({ modelId: 'tiny', files: () => ({ model: fp32 }) });
+    expect(auto.choice.reason).toContain('WebGPU failed'); // it tried WebGPU first again
+    await cache.unload();
+  });
 });

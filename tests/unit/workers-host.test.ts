@@ -1,5 +1,6 @@
 // WorkerHost and exposeJobs over a MessageChannel in Node: the protocol without a browser.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PlatformInfo } from '../../src/runtime/platform.ts';
 import { SessionCache } from '../../src/runtime/session-cache.ts';
 import { BackendUnavailableError, CancelledError, InvalidInputError, WorkerCrashedError } from '../../src/shared/errors.ts';
 import { throwIfAborted, type ProgressEvent } from '../../src/shared/progress.ts';
@@ -43,8 +44,10 @@ class PortWorker extends EventTarget {
   }
 }
 
+const noGpu: PlatformInfo = { gpu: null, webgpuProblem: 'none here', crossOriginIsolated: false, hardwareConcurrency: 2 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const spawned: PortWorker[] = [];
+const caches: SessionCache[] = [];
 
 function spawnEcho(): Worker {
   const worker = new PortWorker();
@@ -68,7 +71,7 @@ function spawnEcho(): Worker {
       },
       hang: () => new Promise<void>(() => undefined),
     },
-    { endpoint: worker.channel.port2, sessions: new SessionCache() },
+    { endpoint: worker.channel.port2, sessions: caches[caches.push(new SessionCache(async () => noGpu)) - 1] },
   );
   return worker as unknown as Worker;
 }
@@ -137,6 +140,22 @@ describe('WorkerHost with exposeJobs', () => {
     expect(host.isRunning('echo')).toBe(false);
     const silent = new WorkerHost<{ echo: EchoApi }>({ spawners: { echo: () => new PortWorker() as unknown as Worker }, startTimeoutMs: 30 });
     await expect(silent.call('echo', 'count', [1, 0])).rejects.toThrow(/did not start within/);
+  });
+
+  it('passes the Settings backend to running workers and to each new one before its first job', async () => {
+    await host.call('echo', 'count', [1, 0]);
+    const running = caches.at(-1)!;
+    const configure = vi.spyOn(running, 'configure');
+    await host.configure({ backend: 'wasm' });
+    expect(configure).toHaveBeenCalledWith({ override: 'wasm' });
+    host.release('echo');
+    await host.call('echo', 'count', [1, 0]);
+    const fresh = caches.at(-1)!;
+    expect(fresh).not.toBe(running);
+    const session = await fresh.get({ modelId: 'm', files: () => ({ model: new Uint8Array() }) }).catch((e: Error) => e.message);
+    // The fresh worker planned WASM because of the setting (the empty bytes then fail to open).
+    expect(session).toMatch(/m could not be opened/);
+    expect((fresh as unknown as { override: string }).override).toBe('wasm');
   });
 
   it('answers the builtins from the worker’s session cache', async () => {
