@@ -107,7 +107,7 @@ async function attemptOnce(options: FileDownloadOptions, writer: ChunkWriter): P
     } catch (error) {
       throw networkError('the server could not be reached', error);
     }
-    const total = await checkResponse(options, writer, response, start);
+    const { total, sizeProblem } = await checkResponse(options, writer, response, start);
     const reader = response.body?.getReader();
     if (!reader) throw networkError('the response had no body');
     let sniffed = writer.bytes > 0;
@@ -123,8 +123,10 @@ async function attemptOnce(options: FileDownloadOptions, writer: ChunkWriter): P
         if (result.done) break;
         if (!sniffed) {
           sniffed = true;
+          // An HTML page is named as such, even when its size already gave it away.
           if (looksLikeHtml(result.value)) throw new FinalError(htmlError(label));
         }
+        if (sizeProblem) throw sizeProblem;
         await writer.write(result.value);
         if (options.expectedSize !== null && writer.bytes > options.expectedSize) {
           throw new FinalError(new IntegrityError(`${label}: the server sent more than the ${options.expectedSize} bytes the catalog gives. Nothing was kept.`));
@@ -134,6 +136,7 @@ async function attemptOnce(options: FileDownloadOptions, writer: ChunkWriter): P
     } finally {
       reader.releaseLock();
     }
+    if (sizeProblem) throw sizeProblem;
     if (total !== null && writer.bytes < total) {
       throw networkError(`the connection closed after ${formatBytes(writer.bytes)} of ${formatBytes(total)}`);
     }
@@ -143,8 +146,15 @@ async function attemptOnce(options: FileDownloadOptions, writer: ChunkWriter): P
   }
 }
 
-/** Checks status and headers; returns the full size of the file when the server says it. */
-async function checkResponse(options: FileDownloadOptions, writer: ChunkWriter, response: Response, start: number): Promise<number | null> {
+interface Checked {
+  /** Full size of the file, when the server says it. */
+  total: number | null;
+  /** A size that contradicts the catalog; thrown after the first bytes are sniffed. */
+  sizeProblem: FinalError | null;
+}
+
+/** Checks status and headers. */
+async function checkResponse(options: FileDownloadOptions, writer: ChunkWriter, response: Response, start: number): Promise<Checked> {
   const { label } = options;
   const status = response.status;
   if (status === 404 || status === 410) throw new FinalError(new NotFoundError(`${label} was not found at ${options.url} (HTTP ${status}). The catalog entry may be out of date.`));
@@ -173,10 +183,11 @@ async function checkResponse(options: FileDownloadOptions, writer: ChunkWriter, 
     const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
     total = length !== null && !encoded ? Number(length) : null;
   }
-  if (total !== null && options.expectedSize !== null && total !== options.expectedSize) {
-    throw new FinalError(new IntegrityError(`${label}: the server offers ${total} bytes, but the catalog says ${options.expectedSize}. Nothing was downloaded; the catalog entry or the URL is wrong.`));
-  }
-  return total;
+  const sizeProblem =
+    total !== null && options.expectedSize !== null && total !== options.expectedSize
+      ? new FinalError(new IntegrityError(`${label}: the server offers ${total} bytes, but the catalog says ${options.expectedSize}. Nothing was kept; the catalog entry or the URL is wrong.`))
+      : null;
+  return { total, sizeProblem };
 }
 
 function htmlError(label: string): NotFoundError {

@@ -78,7 +78,7 @@ describe('download into the chunk store', () => {
   });
 
   it.each([0.1, 0.5, 0.99])('a connection cut at %s resumes with Range from the stored bytes', async (cut) => {
-    const s = await setup({ faults: `cut=${cut}&cutTimes=1` });
+    const s = await setup({ faults: `cut=${cut}&cutTimes=1&trickle=65536&tick=1` });
     await s.manager.download(s.name);
     const log = await serverLog(server, s.name);
     const cutAt = Math.floor(cut * SIZE);
@@ -95,7 +95,7 @@ describe('download into the chunk store', () => {
   });
 
   it('a dropped download that gave up resumes on the next call, from the last stored chunk', async () => {
-    const s = await setup({ faults: 'cut=0.5&cutTimes=1' }, { retries: 0 });
+    const s = await setup({ faults: 'cut=0.5&cutTimes=1&trickle=65536&tick=1' }, { retries: 0 });
     await expect(s.manager.download(s.name)).rejects.toMatchObject({ code: 'network', message: expect.stringMatching(/connection/) });
     expect(await s.manager.isAvailable(s.name)).toBe(false);
     const [record] = await Promise.all((await s.cache.files.keys()).map((key) => s.cache.files.get(key)));
@@ -138,8 +138,12 @@ describe('download into the chunk store', () => {
     await expectModelBytes(passing);
   });
 
-  it.each(['html=1', 'html=1&htmlType=octet'])('an HTML page instead of the model (%s) is caught and nothing kept', async (faults) => {
-    const s = await setup({ faults, catalogSize: null });
+  it.each([
+    ['html=1', SIZE],
+    ['html=1&htmlType=octet', SIZE],
+    ['html=1&htmlType=octet', null],
+  ])('an HTML page instead of the model (%s, catalog size %s) is caught and nothing kept', async (faults, catalogSize) => {
+    const s = await setup({ faults, catalogSize });
     await expect(s.manager.download(s.name)).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/web page instead of the model/) });
     await expectNothingStored(s);
   });

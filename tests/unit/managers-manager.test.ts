@@ -146,7 +146,7 @@ describe('validate, taint, remove', () => {
   });
 
   it('remove deletes manifests, chunks and partial files', async () => {
-    const { m, cache, name } = await manager([{ faults: 'cut=0.5' }], { retries: 0 });
+    const { m, cache, name } = await manager([{ faults: 'cut=0.5&trickle=32768&tick=1' }], { retries: 0 });
     await expect(m.download(name)).rejects.toMatchObject({ code: 'network' });
     expect((await cache.chunks.keys()).length).toBeGreaterThan(0);
     await m.remove(name);
