@@ -10,5 +10,8 @@ import { conv2dCases } from './conv2d/cases.ts';
 import { normCases } from './norm/cases.ts';
 import { softmaxCases } from './softmax/cases.ts';
 import { attentionCases } from './attention/cases.ts';
+import { activationCases } from './activation/cases.ts';
+import { upsampleCases } from './upsample/cases.ts';
+import { mseCases } from './mse/cases.ts';
 
-export const allCases: readonly BoundCase[] = [...elementwiseCases, ...reduceCases, ...matmulCases, ...linearCases, ...conv2dCases, ...normCases, ...softmaxCases, ...attentionCases];
+export const allCases: readonly BoundCase[] = [...elementwiseCases, ...reduceCases, ...matmulCases, ...linearCases, ...conv2dCases, ...normCases, ...softmaxCases, ...attentionCases, ...activationCases, ...upsampleCases, ...mseCases];
