@@ -104,8 +104,8 @@ export function isTensorType(type: string): type is TensorType {
 export function fromOrtTensor(value: OrtTensor, name: string): TensorData {
   if (!isTensorType(value.type)) throw new TypeError(`Output ${name} has type ${value.type}, which the runtime does not pass on.`);
   const source = value.data as ArrayBufferView;
-  const Array = arrayTypes[value.type];
+  const View = arrayTypes[value.type];
   // float16 arrives as Float16Array where the browser has one; keep the portable 16-bit view.
-  const data = new Array(source.buffer, source.byteOffset, value.size);
+  const data = new View(source.buffer, source.byteOffset, value.size);
   return { type: value.type, dims: [...value.dims], data } as TensorData;
 }

@@ -66,9 +66,12 @@ async function openFirstWorking(request: OpenRequest, platform: PlatformInfo, fi
     let problem = request.skipChecks ? null : choiceProblem(here, choice);
     if (!problem && !variants.includes(choice.precision)) problem = `the model has no ${choice.precision} variant`;
     if (!problem) {
+      request.onProgress?.({ kind: 'load', model: request.modelId, backend: choice.backend });
+      // A failure to read the bytes is the manager's (missing, corrupt, quota), not the
+      // backend's: it goes to the caller as it is instead of trying another backend.
+      const files = await request.files(choice.precision);
       try {
-        request.onProgress?.({ kind: 'load', model: request.modelId, backend: choice.backend });
-        const session = await createOrtSession(await request.files(choice.precision), choice);
+        const session = await createOrtSession(files, choice);
         if (choice.backend === 'webgpu') await watchedGpuDevice();
         const threads = wasmThreadsInUse() ?? choice.threads;
         return { session, choice: { ...choice, threads } };

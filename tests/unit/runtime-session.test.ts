@@ -125,4 +125,12 @@ describe('sessions in Node (ORT wasm)', () => {
     expect(auto.choice.reason).toContain('WebGPU failed'); // it tried WebGPU first again
     await cache.unload();
   });
+
+  it('passes a failure to read the bytes on as it is, without trying other backends', async () => {
+    const cache = new SessionCache(async () => phantomGpu);
+    const missing = new InvalidInputError('The fp32 file of tiny is not downloaded; download it in Models.');
+    const load = vi.fn(() => Promise.reject(missing));
+    await expect(cache.get({ modelId: 'tiny', files: load })).rejects.toBe(missing);
+    expect(load).toHaveBeenCalledOnce();
+  });
 });
