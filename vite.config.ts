@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 
@@ -32,15 +32,19 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // The app shell and onnxruntime-web's loader and wasm: everything needed to run offline.
-        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,wasm}'],
-        // ORT's wasm is about 28 MB.
+        // Everything needed offline: the app shell, onnxruntime-web's loader and wasm, the built-in
+        // models with their licence, and tokenizer files.
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,wasm,onnx,json,txt}'],
+        // ORT's wasm is about 28 MB, the largest built-in model about 18 MB.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
       },
     }),
   ],
+  // onnxruntime-web's build that loads its wasm from env.wasm.wasmPaths (public/ort/) instead of
+  // bundling a second 28 MB copy into the app's assets.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   server: { host: '127.0.0.1', headers: isolationHeaders },
   preview: { host: '127.0.0.1', headers: isolationHeaders },
   worker: { format: 'es' },

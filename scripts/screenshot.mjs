@@ -7,6 +7,7 @@ import { chromiumArgs, findChromium } from './chromium.mjs';
 
 const port = 4391;
 const pages = process.argv.slice(2).length ? process.argv.slice(2) : ['settings'];
+/** @type {Record<string, [number, number]>} */
 const widths = { laptop: [1280, 800], phone: [390, 844] };
 
 const server = spawn('node', ['scripts/serve.mjs'], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });

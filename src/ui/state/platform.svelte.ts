@@ -7,9 +7,11 @@ export class PlatformState {
   error: string | null = $state(null);
   probing = $state(false);
 
+  /** Applies the backend setting to every model worker, then reports what it leads to. */
   async probe(override: BackendOverride): Promise<void> {
     this.probing = true;
     try {
+      await workers.configure({ backend: override });
       this.report = await workers.run('system', (system) => system.probe(override));
       this.error = null;
     } catch (error) {
