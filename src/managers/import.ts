@@ -11,7 +11,7 @@ import { createSha256 } from './hasher.ts';
 import { expectedHash, type InstallContext } from './install.ts';
 import { withModelLock } from './locks.ts';
 import { ProgressMeter } from './progress-meter.ts';
-import { ensureRoom, quotaError } from './storage.ts';
+import { ensureRoom, quotaError, storageReport } from './storage.ts';
 import { ChunkWriter } from './writer.ts';
 
 /** A File, or any Blob with a name; `path` is its place in an imported folder ("sd15/unet/model.onnx"). */
@@ -120,7 +120,7 @@ async function storeOne(ctx: InstallContext, source: Source, { entry, download }
   } catch (error) {
     // An import has no server to resume from: nothing partial is kept.
     await writer.discard();
-    if (isQuotaExceeded(error)) throw quotaError(entry.name, source.blob.size, null, error);
+    if (isQuotaExceeded(error)) throw quotaError(entry.name, source.blob.size, await storageReport(ctx.storage ?? undefined).catch(() => null), error);
     throw error;
   }
 }

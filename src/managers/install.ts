@@ -108,8 +108,7 @@ export async function installVariant(ctx: InstallContext, entry: CatalogEntry, p
     await removeUnreferenced(cache, entry);
     const report = await storageReport(ctx.storage ?? undefined).catch(() => null);
     const total = variantSize(entry, precision) ?? remaining;
-    const missing = report ? Math.max(total - report.available, 1) : total;
-    throw quotaError(entry.name, missing, report, error);
+    throw quotaError(entry.name, total, report, error);
   }
   const manifest: Manifest = { model: entry.name, precision, files, pinned, createdAt: Date.now() };
   await cache.manifests.put(manifestKey(entry.name, precision), manifest);

@@ -4,9 +4,9 @@
 
 import { chooseBackend, getPlatform, type BackendChoice, type ChoiceRequest, type ExternalDataFile, type ModelFiles } from '../runtime/index.ts';
 import type { CatalogEntry, CatalogFile, Precision } from './catalog/schema.ts';
-import { fileKey, type Manifest, type ManifestFile, type ModelCache } from './cache.ts';
+import type { Manifest, ModelCache } from './cache.ts';
 import { CatalogError, IntegrityError } from './errors.ts';
-import { readChunks } from './writer.ts';
+import { readStoredFile } from './writer.ts';
 
 export type { ModelFiles };
 /** Opens one ONNX graph; `modelId` names it in messages ("ViT-B/32 vision_model"). */
@@ -27,22 +27,6 @@ export interface LoadedModel<S> {
 
 /** Probes this platform once (runtime caches it); in Node it reports WASM only. */
 export const defaultChooser: BackendChooser = async (request) => chooseBackend(await getPlatform(), request);
-
-/** One stored file as a single buffer (what ORT's session creation takes), built chunk by chunk. */
-export async function readStoredFile(cache: ModelCache, model: string, file: ManifestFile, signal?: AbortSignal): Promise<Uint8Array> {
-  const bytes = new Uint8Array(file.size);
-  let offset = 0;
-  for await (const chunk of readChunks(cache, fileKey(model, file.fileName), file.chunks)) {
-    signal?.throwIfAborted();
-    if (offset + chunk.byteLength > file.size) break;
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  if (offset !== file.size) {
-    throw new IntegrityError(`${model} ${file.fileName}: ${offset} bytes are stored, but the manifest says ${file.size}. Remove the model and download it again.`);
-  }
-  return bytes;
-}
 
 interface NamedSession {
   inputNames?: readonly string[];

@@ -48,18 +48,24 @@ export async function ensureRoom(label: string, bytes: number, storage = default
   if (bytes <= 0) return;
   const report = await storageReport(storage).catch(() => null);
   if (!report || report.quota === 0) return;
-  const needed = Math.ceil(bytes * OVERHEAD);
-  if (needed > report.available) {
-    throw quotaError(label, needed - report.available, report);
-  }
+  if (Math.ceil(bytes * OVERHEAD) > report.available) throw quotaError(label, bytes, report);
 }
 
-export function quotaError(label: string, missing: number, report: StorageReport | null, cause?: unknown): QuotaError {
+/**
+ * The quota message: how much the model needs and how much more room that takes. When the browser
+ * refused a write although its estimate shows room, the estimate is wrong (private windows,
+ * a full disk): the message says so instead of asking for 0 bytes.
+ */
+export function quotaError(label: string, needed: number, report: StorageReport | null, cause?: unknown): QuotaError {
+  const missing = report ? Math.ceil(needed * OVERHEAD) - report.available : needed;
   const where = report ? ` (${formatBytes(report.usage)} of ${formatBytes(report.quota)} in use)` : '';
+  const what =
+    missing > 0
+      ? `about ${formatBytes(missing)} more is needed${where}`
+      : `it needs ${formatBytes(needed)}, and the browser refused to store it although it reports room${where}; the disk may be full, or this is a private window`;
   return new QuotaError(
-    `Not enough storage for ${label}: about ${formatBytes(missing)} more is needed${where}. Nothing of it was kept. ` +
-      'Remove models you do not use, or free disk space, and try again.',
-    missing,
+    `Not enough storage for ${label}: ${what}. Nothing of it was kept. Remove models you do not use, or free disk space, and try again.`,
+    missing > 0 ? missing : needed,
     { cause },
   );
 }

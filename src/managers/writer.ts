@@ -1,9 +1,11 @@
 // Stores one file's bytes as chunks and hashes them, for downloads and imports alike.
-// Bytes collect in a chunk-sized buffer; each full chunk is hashed, stored, and then the file
-// record (byte count, chunk count, hasher state) is updated. So the record never claims more
-// than is stored, and a resumed writer continues hashing from the saved state.
+// Bytes are hashed as they arrive and collect in a chunk-sized buffer; a full chunk is stored and
+// then the file record (byte count, chunk count, the hasher state taken when the chunk was cut)
+// is updated. So the record never claims more than is stored, and a resumed writer continues
+// hashing from the saved state. One chunk is written while the next one fills (IndexedDB works
+// off the main thread), never more, so a crash leaves at most one chunk past the record.
 
-import { chunkKey, chunkKeysOf, deleteFile, type FileRecord, type ModelCache } from './cache.ts';
+import { chunkKey, chunkKeysOf, deleteFile, fileKey, type FileRecord, type ManifestFile, type ModelCache } from './cache.ts';
 import { IntegrityError, formatBytes } from './errors.ts';
 import { createNullHasher, createSha256, type ResumableHasher } from './hasher.ts';
 
@@ -25,6 +27,11 @@ export interface WriterOptions {
 export class ChunkWriter {
   private buffer: Uint8Array;
   private buffered = 0;
+  /** The chunk being stored, with its record; settled before the next one starts. */
+  private pending: Promise<void> | null = null;
+  private inflight = 0;
+  /** A failed store: the writer is unusable (its hasher ran ahead of what was stored). */
+  private failed: unknown = null;
 
   private constructor(
     private readonly options: WriterOptions,
@@ -81,24 +88,28 @@ export class ChunkWriter {
     return this.record.bytes;
   }
 
-  /** Stored plus buffered bytes. */
+  /** Stored, in-flight and buffered bytes: everything received. */
   get bytes(): number {
-    return this.record.bytes + this.buffered;
+    return this.record.bytes + this.inflight + this.buffered;
   }
 
   async write(piece: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < piece.byteLength) {
       const take = Math.min(piece.byteLength - offset, this.buffer.byteLength - this.buffered);
-      this.buffer.set(piece.subarray(offset, offset + take), this.buffered);
+      const part = piece.subarray(offset, offset + take);
+      // Hash exactly what enters this chunk, so the state saved when it is cut covers it alone.
+      this.hasher.update(part);
+      this.buffer.set(part, this.buffered);
       this.buffered += take;
       offset += take;
-      if (this.buffered === this.buffer.byteLength) await this.flush();
+      if (this.buffered === this.buffer.byteLength) await this.startStore();
     }
   }
 
-  /** Stores buffered bytes as a chunk, short if need be, so a drop loses nothing received. */
-  async flush(): Promise<void> {
+  /** Hands the buffer to IndexedDB after the previous chunk is stored; does not wait for it. */
+  private async startStore(): Promise<void> {
+    await this.settle();
     if (this.buffered === 0) return;
     const full = this.buffered === this.buffer.byteLength;
     // A full buffer is handed over whole and replaced; a partial one is copied out.
@@ -107,21 +118,50 @@ export class ChunkWriter {
     this.buffered = 0;
     const { cache, key } = this.options;
     const index = this.record.chunks;
-    await cache.chunks.put(chunkKey(key, index), data);
-    this.hasher.update(data);
-    this.record = {
+    const next: FileRecord = {
       ...this.record,
       bytes: this.record.bytes + data.byteLength,
       chunks: index + 1,
       hasherState: this.hasher.save(),
       updatedAt: Date.now(),
     };
-    await cache.files.put(key, this.record);
+    this.inflight = data.byteLength;
+    this.pending = (async () => {
+      await cache.chunks.put(chunkKey(key, index), data);
+      await cache.files.put(key, next);
+      // Together, so `bytes` never counts this chunk twice.
+      this.record = next;
+      this.inflight = 0;
+    })();
+    // A failure surfaces at the next settle(); until then it must not count as unhandled.
+    this.pending.catch(() => undefined);
+  }
+
+  private async settle(): Promise<void> {
+    if (this.failed) throw this.failed;
+    const pending = this.pending;
+    if (!pending) return;
+    try {
+      await pending;
+    } catch (error) {
+      this.failed = error;
+      throw error;
+    } finally {
+      this.pending = null;
+      this.inflight = 0;
+    }
+  }
+
+  /** Stores buffered bytes as a chunk, short if need be, and waits until all is stored. */
+  async flush(): Promise<void> {
+    await this.startStore();
+    await this.settle();
   }
 
   /** Forgets everything stored (the server ignored a Range request), keeping the same source. */
   async restart(): Promise<void> {
     const { cache, key } = this.options;
+    await this.settle();
     await deleteFile(cache, key);
     this.record = ChunkWriter.freshRecord(this.options);
     this.buffered = 0;
@@ -154,6 +194,7 @@ export class ChunkWriter {
   /** Deletes every chunk and the record of this file. */
   async discard(): Promise<void> {
     this.buffered = 0;
+    await this.settle().catch(() => undefined);
     await deleteFile(this.options.cache, this.options.key);
   }
 }
@@ -165,4 +206,20 @@ export async function* readChunks(cache: ModelCache, key: string, count: number)
     if (!data) throw new IntegrityError(`Chunk ${chunk} is missing from the model cache. Remove the model and download it again.`);
     yield data;
   }
+}
+
+/** One stored file as a single buffer (what ORT's session creation takes), built chunk by chunk. */
+export async function readStoredFile(cache: ModelCache, model: string, file: ManifestFile, signal?: AbortSignal): Promise<Uint8Array> {
+  const bytes = new Uint8Array(file.size);
+  let offset = 0;
+  for await (const chunk of readChunks(cache, fileKey(model, file.fileName), file.chunks)) {
+    signal?.throwIfAborted();
+    if (offset + chunk.byteLength > file.size) break;
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  if (offset !== file.size) {
+    throw new IntegrityError(`${model} ${file.fileName}: ${offset} bytes are stored, but the manifest says ${file.size}. Remove the model and download it again.`);
+  }
+  return bytes;
 }

@@ -98,7 +98,15 @@ export async function startModelServer(options: { port?: number } = {}): Promise
 
   async function write(res: ServerResponse, bytes: Uint8Array): Promise<boolean> {
     if (res.destroyed) return false;
-    if (!res.write(bytes)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+    if (!res.write(bytes)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done).off('close', done);
+          resolve();
+        };
+        res.on('drain', done).on('close', done);
+      });
+    }
     return !res.destroyed;
   }
 
