@@ -6,7 +6,7 @@ import type { GpuContext } from '../core/context.ts';
 import type { Param } from '../core/program.ts';
 import { formatShape, type Shape } from '../core/shape.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { defaultTile, gemmWorkgroups, type GemmTile } from '../matmul/gemm.ts';
+import { checkGemm, defaultTile, runGemm, type GemmTile } from '../matmul/gemm.ts';
 import { reduceSum } from '../reduce/dispatch.ts';
 import { convForwardBody, convGradInputBody, convGradWeightBody } from './shader.ts';
 
@@ -57,50 +57,50 @@ function convParams(p: ConvPlan, m: number, n: number, k: number): Record<string
 
 export function conv2dForward(ctx: GpuContext, x: Tensor, weight: Tensor, bias: Tensor | null, p: ConvPlan, tile: GemmTile = defaultTile): Tensor {
   if (bias && bias.size !== p.o) throw new InvalidInputError(`conv2d: bias ${bias.describe()} for ${p.o} output channels.`);
-  const y = ctx.empty([p.b, p.o, p.ho, p.wo], 'conv2d');
   const m = p.o;
   const n = p.ho * p.wo;
-  ctx.run({
+  checkGemm(ctx, 'conv2d', m, n, tile, x.shape);
+  const y = ctx.empty([p.b, p.o, p.ho, p.wo], 'conv2d');
+  runGemm(ctx, {
     label: 'conv2d',
     body: convForwardBody(bias !== null, tile),
     params: convParams(p, m, n, p.c * p.kh * p.kw),
     inputs: { weight, x, ...(bias ? { bias } : {}) },
     outputs: { y },
-    workgroups: gemmWorkgroups(m, n, p.b, tile),
     shape: x.shape,
-  });
+  }, m, n, p.b, tile);
   return y;
 }
 
 export function conv2dGradInput(ctx: GpuContext, gy: Tensor, weight: Tensor, p: ConvPlan, tile: GemmTile = defaultTile): Tensor {
-  const gx = ctx.empty([p.b, p.c, p.h, p.w], 'conv2d.dx');
   const m = p.c;
   const n = p.h * p.w;
-  ctx.run({
+  checkGemm(ctx, 'conv2d.backward-input', m, n, tile, gy.shape);
+  const gx = ctx.empty([p.b, p.c, p.h, p.w], 'conv2d.dx');
+  runGemm(ctx, {
     label: 'conv2d.backward-input',
     body: convGradInputBody(tile),
     params: convParams(p, m, n, p.o * p.kh * p.kw),
     inputs: { weight, gy },
     outputs: { gx },
-    workgroups: gemmWorkgroups(m, n, p.b, tile),
     shape: gy.shape,
-  });
+  }, m, n, p.b, tile);
   return gx;
 }
 
 export function conv2dGradWeight(ctx: GpuContext, gy: Tensor, x: Tensor, p: ConvPlan, tile: GemmTile = defaultTile): Tensor {
-  const gw = ctx.empty([p.o, p.c, p.kh, p.kw], 'conv2d.dw');
   const m = p.o;
   const n = p.c * p.kh * p.kw;
-  ctx.run({
+  checkGemm(ctx, 'conv2d.backward-weight', m, n, tile, x.shape);
+  const gw = ctx.empty([p.o, p.c, p.kh, p.kw], 'conv2d.dw');
+  runGemm(ctx, {
     label: 'conv2d.backward-weight',
     body: convGradWeightBody(tile),
     params: convParams(p, m, n, p.b * p.ho * p.wo),
     inputs: { gy, x },
     outputs: { gw },
-    workgroups: gemmWorkgroups(m, n, 1, tile),
     shape: x.shape,
-  });
+  }, m, n, 1, tile);
   return gw;
 }
 

@@ -6,7 +6,7 @@ import { InvalidInputError } from '../../shared/errors.ts';
 import type { GpuContext } from '../core/context.ts';
 import { formatShape, numel, sameShape, type Shape } from '../core/shape.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { defaultTile, gemmBody, gemmWorkgroups, type GemmTile } from './gemm.ts';
+import { checkGemm, defaultTile, gemmBody, runGemm, type GemmTile } from './gemm.ts';
 
 export interface MatmulOptions {
   transA?: boolean;
@@ -78,8 +78,9 @@ export function runMatmul(ctx: GpuContext, a: Tensor, b: Tensor, options: Matmul
   const { transA = false, transB = false, alpha = 1, bias = null, tile = defaultTile } = options;
   const plan = planMatmul(a.shape, b.shape, transA, transB);
   if (bias && bias.size !== plan.n) throw new InvalidInputError(`matmul: bias ${bias.describe()} for ${plan.n} columns.`);
+  checkGemm(ctx, 'matmul', plan.m, plan.n, tile, plan.outShape);
   const c = ctx.empty(plan.outShape, 'matmul');
-  ctx.run({
+  runGemm(ctx, {
     label: 'matmul',
     body: matmulBody(bias !== null, tile),
     constants: { TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 },
@@ -93,8 +94,7 @@ export function runMatmul(ctx: GpuContext, a: Tensor, b: Tensor, options: Matmul
     },
     inputs: { A: a, B: b, ...(bias ? { bias } : {}) },
     outputs: { C: c },
-    workgroups: gemmWorkgroups(plan.m, plan.n, plan.batch, tile),
     shape: plan.outShape,
-  });
+  }, plan.m, plan.n, plan.batch, tile);
   return c;
 }

@@ -8,6 +8,11 @@
 // Callers supply WGSL loaders and a store; bounds against M, N, K are checked here, so a
 // loader sees only in-range indices.
 
+import type { GpuContext } from '../core/context.ts';
+import { KernelLimitError } from '../core/errors.ts';
+import type { Param, Program } from '../core/program.ts';
+import type { Shape } from '../core/shape.ts';
+
 export interface GemmTile {
   /** Invocations along N (x) and M (y). */
   wgX: number;
@@ -40,7 +45,7 @@ export function tileCols(tile: GemmTile): number {
   return tile.wgX * tile.tn;
 }
 
-/** The WGSL body; the header must declare params M, N, K. */
+/** The WGSL body; the header must declare params M, N, K and batch0 (see runGemm). */
 export function gemmBody(src: GemmSource, tile: GemmTile = defaultTile): string {
   const { wgX, wgY, tm, tn, bk } = tile;
   return `${src.helpers ?? ''}
@@ -66,7 +71,7 @@ var<workgroup> tileB: array<vec4<f32>, ${(bk * wgX * tn) / 4}>;
 @compute @workgroup_size(WGX, WGY, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
-  let batch = wid.z;
+  let batch = wid.z + u.batch0;
   let row0 = wid.y * BM;
   let col0 = wid.x * BN;
   var acc: array<vec4<f32>, ${(tm * tn) / 4}>;
@@ -120,7 +125,28 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 `;
 }
 
-/** Workgroups for an M×N GEMM over `batch` batches. */
-export function gemmWorkgroups(m: number, n: number, batch: number, tile: GemmTile = defaultTile): [number, number, number] {
-  return [Math.ceil(n / tileCols(tile)), Math.ceil(m / tileRows(tile)), batch];
+/**
+ * Dispatches a GEMM program over `batch` batches, split into several dispatches when the batch
+ * count exceeds the per-dimension workgroup limit (param batch0 = first batch of each).
+ */
+export function runGemm(ctx: GpuContext, program: GemmProgram, m: number, n: number, batch: number, tile: GemmTile): void {
+  const perDispatch = ctx.limits.maxComputeWorkgroupsPerDimension;
+  for (let batch0 = 0; batch0 < batch; batch0 += perDispatch) {
+    ctx.run({
+      ...program,
+      params: { ...program.params, batch0: ['u32', batch0] },
+      workgroups: [Math.ceil(n / tileCols(tile)), Math.ceil(m / tileRows(tile)), Math.min(perDispatch, batch - batch0)],
+    });
+  }
+}
+
+export type GemmProgram = Omit<Program, 'workgroups' | 'params'> & { params: Readonly<Record<string, Param>> };
+
+/** Throws before anything is allocated when an M×N GEMM cannot be dispatched on this adapter. */
+export function checkGemm(ctx: GpuContext, label: string, m: number, n: number, tile: GemmTile, shape: Shape): void {
+  const max = ctx.limits.maxComputeWorkgroupsPerDimension;
+  const x = Math.ceil(n / tileCols(tile));
+  const y = Math.ceil(m / tileRows(tile));
+  if (x > max) throw new KernelLimitError(label, 'maxComputeWorkgroupsPerDimension (x)', x, max, shape);
+  if (y > max) throw new KernelLimitError(label, 'maxComputeWorkgroupsPerDimension (y)', y, max, shape);
 }
