@@ -118,6 +118,50 @@ describe('two writers of one model', () => {
   });
 });
 
+describe('abort at any point', () => {
+  // Abort after a delay (-1: before the call), over a download that takes ~100 ms: before the
+  // fetch, during headers, mid-stream, while a chunk is stored, while verifying. Every time: no
+  // model or a whole one, a consistent store, and the next download completes from what was kept.
+  it.each([-1, 0, 2, 10, 30, 60, 90, 150])('after %s ms', async (delay) => {
+    const { m, cache, name } = await manager([{ faults: 'trickle=8192&tick=2' }]);
+    const controller = new AbortController();
+    if (delay < 0) controller.abort();
+    else setTimeout(() => controller.abort(), delay);
+    await m.download(name, { signal: controller.signal }).catch((error: { code?: string; name?: string }) => {
+      expect(error.code === 'cancelled' || error.name === 'AbortError').toBe(true);
+    });
+    await expectClean(cache);
+    if (!(await m.isAvailable(name))) await m.download(name);
+    expect((await m.load(name)).sessions.model!.bytes).toBe(SIZE);
+    await expectClean(cache);
+  });
+
+  it('while waiting for another tab, without disturbing it', async () => {
+    const { m, cache, name, entry } = await manager([{ faults: 'trickle=65536&tick=2' }]);
+    const other = new BaseModelManager<FakeSession>('esrgan', { [name]: entry }, { cache, chunkSize: CHUNK, storage: null, sessionFactory: fakeFactory });
+    const first = m.download(name);
+    const controller = new AbortController();
+    const waiting = other.download(name, { signal: controller.signal });
+    controller.abort();
+    await expect(waiting).rejects.toBeDefined();
+    await first;
+    expect(await m.isAvailable(name)).toBe(true);
+    await expectClean(cache);
+  });
+
+  it('a crash between a chunk and its record leaves one stray chunk, removed on resume', async () => {
+    const { m, cache, name } = await manager([{ faults: 'cut=0.5&trickle=32768&tick=1' }], { retries: 0 });
+    await expect(m.download(name)).rejects.toMatchObject({ code: 'network' });
+    const key = fileKey(name, 'model.onnx');
+    const record = (await cache.files.get(key))!;
+    await cache.chunks.put(chunkKey(key, record.chunks), new Uint8Array(10));
+    expect((await audit(cache)).orphanChunks).toEqual([chunkKey(key, record.chunks)]);
+    await m.download(name);
+    await expectClean(cache);
+    expect((await m.load(name)).sessions.model!.bytes).toBe(SIZE);
+  });
+});
+
 describe('validate, taint, remove', () => {
   it('validate re-hashes stored chunks; a changed chunk taints and removes the model', async () => {
     const { m, cache, name } = await manager();
