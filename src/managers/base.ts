@@ -13,6 +13,7 @@ import { importFiles, type ImportOptions, type ImportReport, type ImportSource }
 import { installVariant, manifestsOf, removeModel, verifyManifest, type DownloadOptions, type InstallContext } from './install.ts';
 import { defaultChooser, openVariant, releaseSessions, type BackendChooser, type LoadedModel, type SessionFactory } from './loader.ts';
 import { withModelLock } from './locks.ts';
+import { requestPersistence } from './storage.ts';
 import type { ProgressCallback } from '../shared/progress.ts';
 
 export interface ManagerOptions<S> extends Omit<InstallContext, 'cache'> {
@@ -54,6 +55,7 @@ export class BaseModelManager<S = ModelSession> {
   protected readonly context: InstallContext;
   private readonly sessionFactory: SessionFactory<S>;
   private readonly chooser: BackendChooser;
+  private persistence: Promise<boolean> | undefined;
 
   constructor(
     readonly type: ModelType,
@@ -195,7 +197,7 @@ export class BaseModelManager<S = ModelSession> {
   }
 
   /** Port of nataili's taint_model: marks a model unusable (persisted) and unloads it. */
-  async taint(name: string, reason = 'marked bad'): Promise<void> {
+  async taint(name: string, reason = 'it was marked bad.'): Promise<void> {
     await this.unload(name);
     await this.cache.meta.put(taintKey(name), reason);
   }
@@ -236,6 +238,9 @@ export class BaseModelManager<S = ModelSession> {
     const entry = this.require(name);
     const precision = options.precision ?? (await this.defaultPrecision(name));
     if (!variantsOf(entry).includes(precision)) throw new NotFoundError(`${name} has no ${precision} variant in the catalog.`);
+    // Ask once for persistent storage, so the browser does not evict gigabytes under pressure
+    // (granted silently or not at all; a worker cannot ask, the page's Models view does).
+    if (this.context.storage !== null) this.persistence ??= requestPersistence(this.context.storage ?? undefined);
     return withModelLock(name, options.signal, async () => {
       try {
         return await installVariant(this.context, entry, precision, options);

@@ -127,6 +127,8 @@ async function attemptOnce(options: FileDownloadOptions, writer: ChunkWriter): P
           if (looksLikeHtml(result.value)) throw new FinalError(htmlError(label));
         }
         if (sizeProblem) throw sizeProblem;
+        // Storing a chunk is our own time, not the server's: no stall is counted meanwhile.
+        clearTimeout(timer);
         await writer.write(result.value);
         if (options.expectedSize !== null && writer.bytes > options.expectedSize) {
           throw new FinalError(new IntegrityError(`${label}: the server sent more than the ${options.expectedSize} bytes the catalog gives. Nothing was kept.`));

@@ -59,10 +59,10 @@ export class UnverifiedModelError extends NatailiError {
   }
 }
 
-/** The model was marked bad (hash mismatch, failed load); download or validate it again first. */
+/** The model was marked bad (hash mismatch, failed load); a fresh download clears the mark. */
 export class TaintedModelError extends NatailiError {
   constructor(model: string, reason: string) {
-    super('model', `${model} is marked unusable: ${reason}. Remove it and download it again.`);
+    super('model', `${model} is marked unusable: ${reason} Download it again to clear the mark.`);
   }
 }
 

@@ -20,11 +20,6 @@ export class ProgressMeter {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** A file that is already stored counts as done without being downloaded. */
-  skip(bytes: number): void {
-    this.finished += bytes;
-  }
-
   fileDone(bytes: number): void {
     this.finished += bytes;
   }

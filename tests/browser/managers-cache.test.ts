@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { BaseModelManager } from '../../src/managers/base.ts';
 import { audit, createIdbCache, type ModelCache } from '../../src/managers/cache.ts';
 import { sha256Hex } from '../../src/managers/hasher.ts';
+import { sourcesFromDataTransfer, sourcesFromFileList } from '../../src/managers/import-sources.ts';
 import { requestPersistence, storageReport } from '../../src/managers/storage.ts';
 import { SuperModelManager } from '../../src/managers/super.ts';
 import { fileMeta, serverLog, testEntry, uniqueName, type TestFile } from '../servers/fixtures.ts';
@@ -159,6 +160,18 @@ describe('model cache in Chromium', () => {
     expect(await serverLog(server, name)).toEqual([]);
     await expectGoodModel(manager, name);
     await expectClean(cache);
+  });
+
+  it('takes dropped files (DataTransfer) and picked files (FileList) as import sources', async () => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['a'], 'model.onnx'));
+    transfer.items.add(new File(['{}'], 'catalog.json', { type: 'application/json' }));
+    const dropped = await sourcesFromDataTransfer(transfer);
+    expect(dropped.map((source) => [source.name, source.path])).toEqual([
+      ['model.onnx', 'model.onnx'],
+      ['catalog.json', 'catalog.json'],
+    ]);
+    expect(sourcesFromFileList(transfer.files).map((source) => source.name)).toEqual(['model.onnx', 'catalog.json']);
   });
 
   it('asks for persistent storage and reports usage and quota', async () => {
