@@ -1,7 +1,12 @@
 // Files the user hands in through drag-and-drop or a folder picker, as import sources with their
 // path inside the dropped folder (so "sd15/unet/model.onnx" can be told from "sd15/vae/model.onnx").
 
-import type { ImportSource } from './import.ts';
+/** A file and its path inside what was dropped or picked; an ImportSource for importFiles. */
+export interface PickedFile {
+  file: File;
+  name: string;
+  path: string;
+}
 
 // A dropped folder could be a whole disk: stop walking at these bounds.
 const MAX_FILES = 2000;
@@ -16,7 +21,7 @@ interface EntryLike {
   createReader?(): { readEntries(success: (entries: EntryLike[]) => void, failure: (error: unknown) => void): void };
 }
 
-async function walk(entry: EntryLike, depth: number, out: ImportSource[]): Promise<void> {
+async function walk(entry: EntryLike, depth: number, out: PickedFile[]): Promise<void> {
   if (out.length >= MAX_FILES) return;
   if (entry.isFile && entry.file) {
     const file = await new Promise<File>((resolve, reject) => entry.file!(resolve, reject));
@@ -34,8 +39,8 @@ async function walk(entry: EntryLike, depth: number, out: ImportSource[]): Promi
 }
 
 /** Sources from a drop: folders are walked (bounded); plain files pass through. */
-export async function sourcesFromDataTransfer(transfer: DataTransfer): Promise<ImportSource[]> {
-  const out: ImportSource[] = [];
+export async function sourcesFromDataTransfer(transfer: DataTransfer): Promise<PickedFile[]> {
+  const out: PickedFile[] = [];
   const entries: EntryLike[] = [];
   const loose: File[] = [];
   for (const item of Array.from(transfer.items)) {
@@ -53,7 +58,7 @@ export async function sourcesFromDataTransfer(transfer: DataTransfer): Promise<I
 }
 
 /** Sources from <input type="file" multiple webkitdirectory>: the browser gives relative paths. */
-export function sourcesFromFileList(files: FileList | readonly File[]): ImportSource[] {
+export function sourcesFromFileList(files: FileList | readonly File[]): PickedFile[] {
   return Array.from(files)
     .slice(0, MAX_FILES)
     .map((file) => ({ file, name: file.name, path: (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name }));
