@@ -89,6 +89,7 @@ await build({
   publicDir: false,
   logLevel: 'warn',
   plugins: [virtualEntry()],
+  worker: { format: 'es' },
   build: { outDir, emptyOutDir: true, target: 'es2022', rolldownOptions: { input: { page: 'cache-bench-page' }, output: { entryFileNames: '[name].js' } } },
 });
 const models = await startModelServer();

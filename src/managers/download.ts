@@ -19,6 +19,7 @@ export interface FileDownloadOptions {
   expectedSize: number | null;
   chunkSize?: number;
   hashing?: boolean;
+  hashInWorker?: boolean;
   fetch?: FetchLike;
   signal?: AbortSignal;
   /** Failed attempts in a row (without new bytes) before giving up. */
@@ -51,7 +52,16 @@ export async function downloadFile(options: FileDownloadOptions): Promise<FileRe
     expectedSize: options.expectedSize,
     chunkSize: options.chunkSize,
     hashing: options.hashing,
+    hashInWorker: options.hashInWorker,
   });
+  try {
+    return await attempts(options, writer);
+  } finally {
+    writer.dispose();
+  }
+}
+
+async function attempts(options: FileDownloadOptions, writer: ChunkWriter): Promise<FileRecord> {
   const retries = options.retries ?? 3;
   let failures = 0;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {

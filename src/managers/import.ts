@@ -104,6 +104,7 @@ async function storeOne(ctx: InstallContext, source: Source, { entry, download }
     expectedSha256: expected,
     expectedSize: download.size,
     chunkSize: ctx.chunkSize,
+    hashInWorker: ctx.hashInWorker,
   });
   const meter = new ProgressMeter(entry.name, source.blob.size, options.onProgress);
   try {

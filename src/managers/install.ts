@@ -23,6 +23,8 @@ export interface InstallContext {
   /** null: skip quota checks (tests that inject quota errors by other means). */
   storage?: StorageLike | null;
   hashing?: boolean;
+  /** Hash in a worker: by default for files over 16 MB or of unknown size (tests force it). */
+  hashInWorker?: boolean;
   /** What relative file_urls (models shipped with the app) resolve against; defaults to the app's base. */
   baseUrl?: string;
 }
@@ -88,6 +90,7 @@ export async function installVariant(ctx: InstallContext, entry: CatalogEntry, p
         expectedSize: download.size,
         chunkSize: ctx.chunkSize,
         hashing: ctx.hashing,
+        hashInWorker: ctx.hashInWorker,
         fetch: ctx.fetch,
         signal: options.signal,
         retries: ctx.retries,

@@ -7,9 +7,11 @@
 
 import { chunkKey, chunkKeysOf, deleteFile, fileKey, type FileRecord, type ManifestFile, type ModelCache } from './cache.ts';
 import { IntegrityError, formatBytes } from './errors.ts';
-import { createNullHasher, createSha256, type ResumableHasher } from './hasher.ts';
+import { createStreamHasher, type StreamHasher } from './hash-worker-client.ts';
 
 export const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
+// Below this a worker costs more to start than hashing on this thread does.
+const HASH_WORKER_MIN_BYTES = 16 * 1024 * 1024;
 
 export interface WriterOptions {
   cache: ModelCache;
@@ -22,6 +24,13 @@ export interface WriterOptions {
   chunkSize?: number;
   /** Only benchmarks turn this off, to measure what hashing costs. */
   hashing?: boolean;
+  /** Hash in a worker; by default files of unknown size or over 16 MB do (where Worker exists). */
+  hashInWorker?: boolean;
+}
+
+function hasherOptions(options: WriterOptions) {
+  const large = options.expectedSize === null || options.expectedSize >= HASH_WORKER_MIN_BYTES;
+  return { hashing: options.hashing, inWorker: options.hashInWorker ?? large };
 }
 
 export class ChunkWriter {
@@ -36,7 +45,7 @@ export class ChunkWriter {
   private constructor(
     private readonly options: WriterOptions,
     private record: FileRecord,
-    private hasher: ResumableHasher,
+    private hasher: StreamHasher,
   ) {
     this.buffer = new Uint8Array(options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   }
@@ -65,7 +74,7 @@ export class ChunkWriter {
       record = ChunkWriter.freshRecord(options);
       await cache.files.put(key, record);
     }
-    const hasher = options.hashing === false ? createNullHasher() : await createSha256(record.hasherState);
+    const hasher = await createStreamHasher(record.hasherState, hasherOptions(options));
     return new ChunkWriter(options, record, hasher);
   }
 
@@ -118,16 +127,14 @@ export class ChunkWriter {
     this.buffered = 0;
     const { cache, key } = this.options;
     const index = this.record.chunks;
-    const next: FileRecord = {
-      ...this.record,
-      bytes: this.record.bytes + data.byteLength,
-      chunks: index + 1,
-      hasherState: this.hasher.save(),
-      updatedAt: Date.now(),
-    };
+    // Asked now, answered once the hasher has seen exactly the bytes of this and earlier chunks.
+    const state = this.hasher.save();
+    state.catch(() => undefined);
+    const base = this.record;
     this.inflight = data.byteLength;
     this.pending = (async () => {
       await cache.chunks.put(chunkKey(key, index), data);
+      const next: FileRecord = { ...base, bytes: base.bytes + data.byteLength, chunks: index + 1, hasherState: await state, updatedAt: Date.now() };
       await cache.files.put(key, next);
       // Together, so `bytes` never counts this chunk twice.
       this.record = next;
@@ -166,7 +173,8 @@ export class ChunkWriter {
     this.record = ChunkWriter.freshRecord(this.options);
     this.buffered = 0;
     await cache.files.put(key, this.record);
-    this.hasher = this.options.hashing === false ? createNullHasher() : await createSha256();
+    this.hasher.dispose();
+    this.hasher = await createStreamHasher(null, hasherOptions(this.options));
   }
 
   /** Stores the rest, checks size and hash; on a mismatch deletes the file and throws IntegrityError. */
@@ -178,7 +186,8 @@ export class ChunkWriter {
       await this.discard();
       throw new IntegrityError(`${label} has ${formatBytes(size)} (${size} bytes), but ${expectedSize} bytes were expected. The partial file was deleted; download it again.`);
     }
-    const sha256 = this.options.hashing === false ? (expectedSha256 ?? '') : this.hasher.digest();
+    const sha256 = this.options.hashing === false ? (expectedSha256 ?? '') : await this.hasher.digest();
+    this.dispose();
     if (expectedSha256 !== null && sha256 !== expectedSha256) {
       await this.discard();
       throw new IntegrityError(
@@ -191,10 +200,16 @@ export class ChunkWriter {
     return this.record;
   }
 
+  /** Stops the hasher (its worker); the writer is done. Safe to call more than once. */
+  dispose(): void {
+    this.hasher.dispose();
+  }
+
   /** Deletes every chunk and the record of this file. */
   async discard(): Promise<void> {
     this.buffered = 0;
     await this.settle().catch(() => undefined);
+    this.dispose();
     await deleteFile(this.options.cache, this.options.key);
   }
 }

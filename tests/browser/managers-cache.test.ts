@@ -14,7 +14,7 @@ const server = inject('modelServerUrl');
 const SIZE = 2 * 1024 * 1024 + 77;
 const CHUNK = 256 * 1024;
 
-async function setup(file: Partial<TestFile> = {}, options: { retries?: number; stallMs?: number } = {}) {
+async function setup(file: Partial<TestFile> = {}, options: { retries?: number; stallMs?: number; hashInWorker?: boolean } = {}) {
   const name = uniqueName('br');
   const cache = createIdbCache(name);
   const entry = await testEntry(server, name, [{ path: 'model', size: SIZE, seed: 21, ...file }]);
@@ -24,6 +24,7 @@ async function setup(file: Partial<TestFile> = {}, options: { retries?: number; 
     retries: options.retries ?? 3,
     retryDelayMs: 1,
     stallMs: options.stallMs,
+    hashInWorker: options.hashInWorker,
     sessionFactory: async (files) => files.model,
   });
   expect(manager.catalogErrors).toEqual([]);
@@ -70,6 +71,20 @@ describe('model cache in Chromium', () => {
     expect(log[1]!.start).toBeLessThanOrEqual(Math.floor(cut * SIZE));
     await expectGoodModel(manager, name);
     await expectClean(cache);
+  });
+
+  it('hashes in a worker: resumed after a cut, the hash state from the worker continues', async () => {
+    const { manager, cache, name } = await setup({ faults: 'cut=0.5&cutTimes=1&trickle=65536&tick=1' }, { hashInWorker: true, retries: 0 });
+    await expect(manager.download(name)).rejects.toMatchObject({ code: 'network' });
+    const record = (await cache.files.get((await cache.files.keys())[0]!))!;
+    expect(record.bytes).toBeGreaterThan(0);
+    expect(record.hasherState!.byteLength).toBeGreaterThan(0);
+    await manager.download(name);
+    await expectGoodModel(manager, name);
+    await expectClean(cache);
+    const corrupt = await setup({ faults: 'corrupt=1' }, { hashInWorker: true });
+    await expect(corrupt.manager.download(corrupt.name)).rejects.toMatchObject({ code: 'integrity' });
+    await expectNothing(corrupt.cache, corrupt.manager, corrupt.name);
   });
 
   it('a cut with nothing read yet starts over cleanly', async () => {
