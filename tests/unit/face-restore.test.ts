@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ffhq512Template } from '../../src/pipelines/face/align.ts';
-import { detectorInput, restoreFaces, type DetectorOutputs, type FaceModels } from '../../src/pipelines/face/restore.ts';
+import { bgrInput, retinaFaceDetector, type RetinaFaceOutputs } from '../../src/pipelines/face/detectors.ts';
+import { restoreFaces, type FaceModels } from '../../src/pipelines/face/restore.ts';
 import { priorBoxes } from '../../src/pipelines/face/retinaface.ts';
 import type { PlanarTensor, RgbaImage } from '../../src/shared/image/types.ts';
 
@@ -12,7 +13,7 @@ function grey(width: number, height: number, value = 90): RgbaImage {
 
 /** A detector double that reports one face whose landmarks are the template scaled by `s` and moved to (ox, oy). */
 function oneFaceDetector(s: number, ox: number, oy: number, seen: number[][] = []): FaceModels['detect'] {
-  return async (input: PlanarTensor): Promise<DetectorOutputs> => {
+  return retinaFaceDetector(async (input: PlanarTensor): Promise<RetinaFaceOutputs> => {
     seen.push([...input.dims]);
     const [, , h, w] = input.dims;
     const priors = priorBoxes(w, h);
@@ -30,16 +31,16 @@ function oneFaceDetector(s: number, ox: number, oy: number, seen: number[][] = [
       landmarks[i * 10 + 2 * k + 1] = (y * s + oy - py) / (0.1 * size);
     });
     return { loc, conf, landmarks };
-  };
+  });
 }
 
 const whiteRestorer: FaceModels['restore'] = async (crop) => ({ data: new Float32Array(crop.data.length).fill(1), dims: crop.dims });
 
-describe('detectorInput', () => {
+describe('bgrInput', () => {
   it('converts to BGR minus the mean and pads to multiples of 32 with the mean colour', () => {
     const image = grey(40, 33);
     image.data.set([10, 20, 30, 255], 0);
-    const t = detectorInput(image);
+    const t = bgrInput(image, [104, 117, 123]);
     expect(t.dims).toEqual([1, 3, 64, 64]);
     const plane = 64 * 64;
     expect([t.data[0], t.data[plane], t.data[2 * plane]]).toEqual([30 - 104, 20 - 117, 10 - 123]);
@@ -83,12 +84,12 @@ describe('restoreFaces', () => {
 
   it('returns the image unchanged with a notice when there is no face', async () => {
     const image = grey(64, 64);
-    const noFace: FaceModels['detect'] = async (input) => {
+    const noFace = retinaFaceDetector(async (input) => {
       const count = priorBoxes(input.dims[3], input.dims[2]).length / 4;
       const conf = new Float32Array(count * 2);
       for (let i = 0; i < count; i++) conf[i * 2] = 1;
       return { loc: new Float32Array(count * 4), conf, landmarks: new Float32Array(count * 10) };
-    };
+    });
     let restored = 0;
     const result = await restoreFaces(image, { detect: noFace, restore: async (t) => (restored++, t) });
     expect(result.notice).toMatch(/No face/);

@@ -6,18 +6,13 @@ import { cloneImage, type PlanarTensor, type RgbaImage } from '../../shared/imag
 import { resizeImage } from '../../shared/image/resize.ts';
 import { throwIfAborted, type ProgressCallback } from '../../shared/progress.ts';
 import { alignmentTransform } from './align.ts';
-import { decodeRetinaFace, type Face } from './retinaface.ts';
+import type { FaceDetector } from './detectors.ts';
+import type { Face } from './retinaface.ts';
 import { pasteBack, warpToCrop } from './warp.ts';
 
-export interface DetectorOutputs {
-  loc: Float32Array;
-  conf: Float32Array;
-  landmarks: Float32Array;
-}
-
 export interface FaceModels {
-  /** RetinaFace on a [1,3,h,w] BGR-minus-mean tensor, h and w multiples of 32. */
-  detect: (input: PlanarTensor) => Promise<DetectorOutputs>;
+  /** Finds faces in the (possibly shrunk) image, in its pixels. */
+  detect: FaceDetector;
   /** The restorer on a [1,3,512,512] RGB tensor in [-1,1]; returns the same layout. */
   restore: (crop: PlanarTensor) => Promise<PlanarTensor>;
 }
@@ -25,7 +20,6 @@ export interface FaceModels {
 export interface RestoreOptions {
   /** Longest side the detector sees; larger images are shrunk for detection only. */
   detectSize?: number;
-  scoreThreshold?: number;
   /** How much of the restored face replaces the original, 0..1 (GFPGAN's strength). */
   strength?: number;
   /** Upscales the background first (ESRGAN); faces are then restored at the new size. */
@@ -42,26 +36,6 @@ export interface RestoreResult {
 }
 
 const CROP = 512;
-const BGR_MEAN = [104, 117, 123] as const;
-
-/** RGBA → BGR minus the detector's mean, zero-padded (the mean colour) to multiples of 32. */
-export function detectorInput(image: RgbaImage): PlanarTensor {
-  const h = Math.ceil(image.height / 32) * 32;
-  const w = Math.ceil(image.width / 32) * 32;
-  const plane = h * w;
-  const data = new Float32Array(3 * plane);
-  for (let y = 0; y < image.height; y++) {
-    for (let x = 0; x < image.width; x++) {
-      const i = (y * image.width + x) * 4;
-      const o = y * w + x;
-      data[o] = image.data[i + 2]! - BGR_MEAN[0];
-      data[plane + o] = image.data[i + 1]! - BGR_MEAN[1];
-      data[2 * plane + o] = image.data[i]! - BGR_MEAN[2];
-    }
-  }
-  return { data, dims: [1, 3, h, w] };
-}
-
 function cropToTensor(crop: RgbaImage): PlanarTensor {
   const plane = CROP * CROP;
   const data = new Float32Array(3 * plane);
@@ -82,17 +56,11 @@ function tensorToCrop(tensor: PlanarTensor, original: RgbaImage, strength: numbe
   return out;
 }
 
-export async function detectFaces(image: RgbaImage, detect: FaceModels['detect'], options: RestoreOptions = {}): Promise<Face[]> {
+export async function detectFaces(image: RgbaImage, detect: FaceDetector, options: RestoreOptions = {}): Promise<Face[]> {
   const limit = options.detectSize ?? 640;
   const ratio = Math.min(1, limit / Math.max(image.width, image.height));
   const small = ratio < 1 ? resizeImage(image, Math.max(1, Math.round(image.width * ratio)), Math.max(1, Math.round(image.height * ratio)), { filter: 'bilinear', antialias: true }) : image;
-  const input = detectorInput(small);
-  const outputs = await detect(input);
-  const faces = decodeRetinaFace(outputs.loc, outputs.conf, outputs.landmarks, {
-    width: input.dims[3],
-    height: input.dims[2],
-    scoreThreshold: options.scoreThreshold ?? 0.5,
-  });
+  const faces = await detect(small);
   // Back to the full image's coordinates (the resize may round each axis differently).
   const sx = image.width / small.width;
   const sy = image.height / small.height;
