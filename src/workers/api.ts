@@ -8,7 +8,9 @@ import type { PlatformInfo } from '../runtime/platform.ts';
 import type { SessionInfo } from '../runtime/session.ts';
 import type { TensorData, TensorType } from '../runtime/tensor.ts';
 import type { ProgressCallback, ProgressEvent } from '../shared/progress.ts';
+import type { ModelsApi } from './models/types.ts';
 
+export type * from './models/types.ts';
 export type { Backend, BackendChoice, BackendOverride, PlatformInfo, Precision, ProgressCallback, ProgressEvent, SessionInfo, TensorData, TensorType };
 
 export interface PlatformReport {
@@ -43,6 +45,7 @@ export interface BuiltinApi {
 /** One worker per entry, spawned on first use. */
 export interface WorkerApis {
   system: SystemApi;
+  models: ModelsApi;
 }
 
 export type WorkerKind = keyof WorkerApis;

@@ -1,0 +1,144 @@
+// What the models worker does, over one SuperModelManager: the bundled catalogs plus the user's
+// (kept in IndexedDB, see user-catalogs.ts). Several workers may run this at once (the page's
+// models worker, one worker per download, other tabs), so nothing lives only in memory: storage
+// is read on every call, and the manager is rebuilt when the set of user catalogs changed.
+
+import { audit, sweep, type ModelCache } from '../../managers/cache.ts';
+import { fetchCatalog, readCatalogFile } from '../../managers/catalog/index.ts';
+import { MODEL_TYPES, type CatalogEntry, type Precision } from '../../managers/catalog/schema.ts';
+import type { CatalogLoad } from '../../managers/catalog/validate.ts';
+import { CatalogError } from '../../managers/errors.ts';
+import { SuperModelManager } from '../../managers/super.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import type { ProgressCallback } from '../../shared/progress.ts';
+import { describeModel } from './describe.ts';
+import type { CatalogResult, ModelFileSource, ModelImportResult, ModelListing, StorageAudit, StorageInfo } from './types.ts';
+import { forgetUserCatalog, readUserCatalogs, saveUserCatalog, userCatalogKeys } from './user-catalogs.ts';
+
+export interface JobOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+const isCatalogName = (name: string) => name.toLowerCase().endsWith('.json');
+
+function result(source: string, load: CatalogLoad): CatalogResult {
+  return { source, added: load.entries.map((entry) => entry.name), errors: load.errors.map((error) => error.message) };
+}
+
+/** "ViT-B%2F32@fp16" (a manifest key) as a person reads it: "ViT-B/32 (fp16)". */
+function manifestLabel(key: string): string {
+  const at = key.lastIndexOf('@');
+  return `${decodeURIComponent(key.slice(0, at))} (${key.slice(at + 1)})`;
+}
+
+export class ModelStore {
+  private manager: SuperModelManager | undefined;
+  private signature = '';
+  private catalogs: { source: string; addedAt: number; models: string[] }[] = [];
+
+  constructor(readonly cache: ModelCache) {}
+
+  /** The manager over the bundled catalogs and every user catalog stored now. */
+  async current(): Promise<SuperModelManager> {
+    const keys = await userCatalogKeys(this.cache);
+    const signature = keys.join('\n');
+    if (this.manager && signature === this.signature) return this.manager;
+    const manager = new SuperModelManager({ cache: this.cache });
+    const stored = await readUserCatalogs(this.cache, keys);
+    this.catalogs = stored.map((catalog) => ({ source: catalog.source, addedAt: catalog.addedAt, models: manager.addCatalog(catalog.entries, catalog.source).entries.map((e) => e.name) }));
+    this.manager = manager;
+    this.signature = signature;
+    return manager;
+  }
+
+  async list(): Promise<ModelListing> {
+    const manager = await this.current();
+    const groups = [];
+    for (const type of MODEL_TYPES) {
+      const sub = manager.managers[type];
+      const models = await Promise.all(sub.list().map((entry) => describeModel(sub, entry)));
+      if (models.length > 0) groups.push({ type, models });
+    }
+    return { groups, catalogs: this.catalogs.map((catalog) => ({ ...catalog, models: [...catalog.models] })) };
+  }
+
+  async download(name: string, precision: Precision | undefined, acceptUnverified: boolean, options: JobOptions): Promise<{ name: string; precision: Precision }> {
+    const manifest = await (await this.current()).download(name, { precision, acceptUnverified, ...options });
+    return { name, precision: manifest.precision };
+  }
+
+  async remove(name: string, precision?: Precision): Promise<void> {
+    await (await this.current()).remove(name, precision);
+  }
+
+  /** Validates a catalog and keeps what passed; a catalog with no valid entry is not kept. */
+  private async addCatalog(data: unknown, source: string): Promise<CatalogResult> {
+    const load = (await this.current()).addCatalog(data, source);
+    if (load.entries.length > 0) await saveUserCatalog(this.cache, source, load.entries);
+    return result(source, load);
+  }
+
+  async addCatalogFromUrl(url: string, options: JobOptions): Promise<CatalogResult> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new InvalidInputError(`${JSON.stringify(url.slice(0, 200))} is not a URL. Give the full address of a catalog file, starting with https://.`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new InvalidInputError(`A catalog URL must start with https:// (or http://), not ${parsed.protocol}.`);
+    return this.addCatalog(await fetchCatalog(parsed.href, { signal: options.signal }), parsed.href);
+  }
+
+  async addCatalogFile(file: Blob, name: string): Promise<CatalogResult> {
+    return this.addCatalog(await readCatalogFile(file, name), name);
+  }
+
+  async removeCatalog(source: string): Promise<void> {
+    if (!(await forgetUserCatalog(this.cache, source))) throw new InvalidInputError(`No catalog ${JSON.stringify(source)} was added; nothing to forget.`);
+  }
+
+  /**
+   * Catalog files first (a .json that is no model file of any catalog), so a catalog and the model
+   * files it describes can be dropped together; then the model files, hashed and stored.
+   */
+  async importFiles(files: ModelFileSource[], acceptUnverified: boolean, options: JobOptions): Promise<ModelImportResult> {
+    const modelFileNames = new Set((await this.current()).list().flatMap(modelFileNamesOf));
+    const catalogs: CatalogResult[] = [];
+    const rest: ModelFileSource[] = [];
+    for (const source of files) {
+      options.signal?.throwIfAborted();
+      if (!isCatalogName(source.name) || modelFileNames.has(source.name)) {
+        rest.push(source);
+        continue;
+      }
+      try {
+        catalogs.push(await this.addCatalogFile(source.file, source.path || source.name));
+      } catch (error) {
+        // Not JSON: maybe a model's own .json file after all; the import reports what it cannot place.
+        if (!(error instanceof CatalogError)) throw error;
+        rest.push(source);
+      }
+    }
+    const manager = await this.current();
+    const report = rest.length > 0 ? await manager.importFiles(rest, { acceptUnverified, ...options }) : { stored: [], completed: [], rejected: [], catalogs: [] };
+    return { stored: report.stored, completed: report.completed, rejected: report.rejected, catalogs };
+  }
+
+  async storage(): Promise<StorageInfo | null> {
+    return (await this.current()).storage();
+  }
+
+  async audit(): Promise<StorageAudit> {
+    const report = await audit(this.cache);
+    return { orphanChunks: report.orphanChunks.length, brokenModels: report.brokenManifests.map(manifestLabel), chunkCount: report.chunkCount };
+  }
+
+  sweep(): Promise<number> {
+    return sweep(this.cache);
+  }
+}
+
+function modelFileNamesOf(entry: CatalogEntry): string[] {
+  return entry.config.download.map((download) => download.file_name.split('/').pop()!);
+}
