@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildBlipTextDecoder, buildBlipVision } from './blip.ts';
 import { buildClipText, buildClipVision } from './clip.ts';
+import { buildCocaTextDecoder, buildCocaVision } from './coca.ts';
 import { buildDepth } from './depth.ts';
 import { buildEsrganX2, buildEsrganX4 } from './esrgan.ts';
 import { buildCodeFormer, buildGfpgan } from './face-restore.ts';
@@ -39,6 +40,14 @@ export const tinyModels = {
   'blip-text-decoder': {
     build: (seed?: number) => buildBlipTextDecoder({ seed }),
     description: 'BLIP captioning decoder: input_ids, attention_mask int64 [b,s], encoder_hidden_states [b,577,16] → logits [b,s,30524]',
+  },
+  'coca-vision': {
+    build: (seed?: number) => buildCocaVision({ seed }),
+    description: 'OpenCLIP CoCa vision + attentional pooler: pixel_values [b,3,224,224] → image_embeds [b,16], image_tokens [b,7,16]',
+  },
+  'coca-text-decoder': {
+    build: (seed?: number) => buildCocaTextDecoder({ seed }),
+    description: 'OpenCLIP CoCa text tower + multimodal decoder: input_ids int64 [b,s], image_tokens [b,t,16] → logits [b,s,49408]',
   },
   'esrgan-x2': {
     build: (seed?: number) => buildEsrganX2({ seed }),

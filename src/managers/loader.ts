@@ -1,6 +1,6 @@
 // Reads a stored variant back and opens it: ONNX files become sessions (runtime's openSession,
 // or an injected factory in tests), with their external-data files attached; JSON and text files
-// are parsed.
+// are parsed; 'bytes' files are handed over as they are stored.
 
 import { chooseBackend, getPlatform, type BackendChoice, type ChoiceRequest, type ExternalDataFile, type ModelFiles } from '../runtime/index.ts';
 import type { CatalogEntry, CatalogFile, Precision } from './catalog/schema.ts';
@@ -23,6 +23,8 @@ export interface LoadedModel<S> {
   /** Parsed JSON files (tokenizers, configs), keyed by path. */
   json: Record<string, unknown>;
   texts: Record<string, string>;
+  /** Files of kind 'bytes' (safetensors weights), keyed by path. */
+  bytes: Record<string, Uint8Array>;
 }
 
 /** Probes this platform once (runtime caches it); in Node it reports WASM only. */
@@ -53,7 +55,7 @@ export async function openVariant<S>(
   createSession: SessionFactory<S>,
   signal?: AbortSignal,
 ): Promise<LoadedModel<S>> {
-  const loaded: LoadedModel<S> = { name: entry.name, entry, precision: manifest.precision, choice, sessions: {}, json: {}, texts: {} };
+  const loaded: LoadedModel<S> = { name: entry.name, entry, precision: manifest.precision, choice, sessions: {}, json: {}, texts: {}, bytes: {} };
   const read = async (path: string): Promise<Uint8Array> => {
     const stored = manifest.files.find((item) => item.filePath === path);
     if (!stored) throw new IntegrityError(`${entry.name}: the stored ${manifest.precision} variant lacks ${path}. Download the model again.`);
@@ -64,6 +66,10 @@ export async function openVariant<S>(
   try {
     for (const [index, file] of entry.config.files.entries()) {
       if (file.kind === 'onnx_data') continue;
+      if (file.kind === 'bytes') {
+        loaded.bytes[file.path] = await read(file.path);
+        continue;
+      }
       if (file.kind !== 'onnx') {
         const text = new TextDecoder().decode(await read(file.path));
         if (file.kind === 'json') loaded.json[file.path] = JSON.parse(text) as unknown;

@@ -6,7 +6,7 @@
 //    then accepts entries of that type and rejects every other unknown one.
 // 2. Write its catalog: src/managers/catalog/<type>.json, an object keyed by model name (nataili's
 //    layout). Each entry needs name, type, description, version, nsfw and config:
-//      config.files[]    one per logical file: { path, kind: onnx | onnx_data | json | text,
+//      config.files[]    one per logical file: { path, kind: onnx | onnx_data | json | text | bytes,
 //                        inputs and outputs (onnx: the graph names the pipeline feeds and reads),
 //                        data_for and location (onnx_data: the graph it belongs to, the name the
 //                        graph refers to it by) }

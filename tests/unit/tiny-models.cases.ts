@@ -75,6 +75,15 @@ export const modelCases: Record<TinyModelName, ModelCase> = {
     },
     outputs: { logits: { type: 'float32', dims: [1, 4, 30524] } },
   },
+  'coca-vision': {
+    inputs: { pixel_values: pattern([2, 3, 224, 224], 2) },
+    outputs: { image_embeds: { type: 'float32', dims: [2, 16] }, image_tokens: { type: 'float32', dims: [2, 7, 16] } },
+  },
+  'coca-text-decoder': {
+    // <start_of_text> "a photo of".
+    inputs: { input_ids: int64([1, 4], (i) => [49406, 320, 1125, 539][i]!), image_tokens: pattern([1, 7, 16]) },
+    outputs: { logits: { type: 'float32', dims: [1, 4, 49408] } },
+  },
   'esrgan-x2': {
     inputs: { input: pattern([1, 3, 20, 12], 0.5) },
     outputs: { output: { type: 'float32', dims: [1, 3, 40, 24] } },

@@ -25,9 +25,10 @@ export const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
 
 /**
  * How load() hands a file to the pipeline: an ONNX session, the external weights of an ONNX file
- * (graphs over 2 GB keep their tensors in a second file), parsed JSON, or text.
+ * (graphs over 2 GB keep their tensors in a second file), parsed JSON, text, or raw bytes
+ * (weights a pipeline reads itself, such as the aesthetic predictor's safetensors).
  */
-export const FILE_KINDS = ['onnx', 'onnx_data', 'json', 'text'] as const;
+export const FILE_KINDS = ['onnx', 'onnx_data', 'json', 'text', 'bytes'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
 /** nataili's config.files[]: one logical file the model needs, whatever its precision. */
