@@ -21,16 +21,19 @@ export interface ChoiceRequest {
   variants?: readonly Precision[];
   /** Precision the user asked for; honoured only where the backend can run it. */
   precision?: Precision;
+  /** WASM threads the user asked for (Settings); at most the machine's cores, 1 without cross-origin isolation. */
+  threads?: number;
 }
 
-/** WASM threads: all cores but one for the page, at most 4 (ORT gains little beyond). */
-export function wasmThreads(platform: PlatformInfo): number {
+/** WASM threads: `wanted` when the user set it, else all cores but one for the page, at most 4 (ORT gains little beyond). */
+export function wasmThreads(platform: PlatformInfo, wanted?: number): number {
   if (!platform.crossOriginIsolated) return 1;
+  if (wanted !== undefined && wanted >= 1) return Math.max(1, Math.min(Math.floor(wanted), platform.hardwareConcurrency));
   return Math.max(1, Math.min(4, platform.hardwareConcurrency - 1));
 }
 
-function wasmChoice(platform: PlatformInfo, variants: readonly Precision[], why: string): BackendChoice {
-  const threads = wasmThreads(platform);
+function wasmChoice(platform: PlatformInfo, variants: readonly Precision[], why: string, wanted?: number): BackendChoice {
+  const threads = wasmThreads(platform, wanted);
   // fp16 runs on WASM only by upcasting every op; prefer fp32, then q8, then what exists.
   const precision: Precision = variants.includes('fp32') ? 'fp32' : variants.includes('q8') ? 'q8' : (variants[0] ?? 'fp32');
   const threadNote = platform.crossOriginIsolated ? `${threads} thread${threads === 1 ? '' : 's'}` : '1 thread: page not cross-origin isolated';
@@ -40,11 +43,11 @@ function wasmChoice(platform: PlatformInfo, variants: readonly Precision[], why:
 export function chooseBackend(platform: PlatformInfo, request: ChoiceRequest = {}): BackendChoice {
   const override = request.override ?? 'auto';
   const variants = request.variants && request.variants.length > 0 ? request.variants : (['fp32'] as const);
-  if (override === 'wasm') return wasmChoice(platform, variants, 'because Settings ask for WASM');
-  if (!platform.gpu) return wasmChoice(platform, variants, `because ${platform.webgpuProblem ?? 'WebGPU is unavailable'}`);
+  if (override === 'wasm') return wasmChoice(platform, variants, 'because Settings ask for WASM', request.threads);
+  if (!platform.gpu) return wasmChoice(platform, variants, `because ${platform.webgpuProblem ?? 'WebGPU is unavailable'}`, request.threads);
 
   const name = describeGpu(platform.gpu);
-  const threads = wasmThreads(platform);
+  const threads = wasmThreads(platform, request.threads);
   const wantsFp16 = request.precision === undefined || request.precision === 'fp16';
   if (wantsFp16 && variants.includes('fp16')) {
     if (platform.gpu.shaderF16) {
@@ -53,7 +56,7 @@ export function chooseBackend(platform: PlatformInfo, request: ChoiceRequest = {
     if (variants.includes('fp32')) {
       return { backend: 'webgpu', precision: 'fp32', threads, reason: `WebGPU fp32 on ${name}: the adapter lacks shader-f16` };
     }
-    return wasmChoice(platform, variants, `because ${name} lacks shader-f16 and the model ships only fp16`);
+    return wasmChoice(platform, variants, `because ${name} lacks shader-f16 and the model ships only fp16`, request.threads);
   }
   const precision: Precision = variants.includes('fp32') ? 'fp32' : (variants[0] ?? 'fp32');
   const forced = override === 'webgpu' ? ' (Settings ask for WebGPU)' : '';

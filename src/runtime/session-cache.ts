@@ -1,7 +1,7 @@
 // The sessions a worker holds, keyed by model id + backend + precision, so every job reuses a
 // session (creating one costs seconds) and unloading a model returns its memory at once.
 
-import { chooseBackend, exactChoice, type BackendOverride } from './backend-choice.ts';
+import { chooseBackend, exactChoice, type BackendOverride, type Precision } from './backend-choice.ts';
 import { getPlatform, type PlatformInfo } from './platform.ts';
 import { ModelSession, type OpenRequest, type SessionInfo } from './session.ts';
 import { usablePlatform } from './webgpu-check.ts';
@@ -11,17 +11,24 @@ export class SessionCache {
   private readonly open = new Map<string, ModelSession>();
 
   private override: BackendOverride = 'auto';
+  private precision: Precision | undefined;
+  private threads: number | undefined;
 
   constructor(private readonly platform: () => Promise<PlatformInfo> = getPlatform) {}
 
   /**
-   * The user's backend setting, used by requests that do not name one. Changing it releases the
-   * open sessions: later jobs reopen their models on the new backend instead of keeping both.
+   * The user's backend, precision and WASM threads, used by requests that do not name their own.
+   * A changed backend or precision releases the open sessions: later jobs reopen their models
+   * under the new setting instead of keeping both. Threads count from the worker's first session
+   * on (ORT fixes them then), so the page starts fresh workers when they change.
    */
-  async configure(settings: { override?: BackendOverride }): Promise<void> {
+  async configure(settings: { override?: BackendOverride; precision?: Precision | 'auto'; threads?: number | 'auto' }): Promise<void> {
     const next = settings.override ?? 'auto';
-    if (next === this.override) return;
+    const precision = settings.precision === 'auto' ? undefined : settings.precision;
+    this.threads = typeof settings.threads === 'number' && settings.threads >= 1 ? Math.floor(settings.threads) : undefined;
+    if (next === this.override && precision === this.precision) return;
     this.override = next;
+    this.precision = precision;
     await this.unload();
   }
 
@@ -34,7 +41,7 @@ export class SessionCache {
     const here = usablePlatform(platform);
     const first = request.exact
       ? exactChoice(here, request.exact.backend, request.exact.precision, request.exact.threads)
-      : chooseBackend(here, { override: request.override ?? this.override, variants: request.variants, precision: request.precision });
+      : chooseBackend(here, { override: request.override ?? this.override, variants: request.variants, precision: request.precision ?? this.precision, threads: this.threads });
     const key = `${request.modelId}|${first.backend}|${first.precision}`;
     const ready = this.open.get(key);
     if (ready) {

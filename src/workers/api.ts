@@ -9,8 +9,10 @@ import type { SessionInfo } from '../runtime/session.ts';
 import type { TensorData, TensorType } from '../runtime/tensor.ts';
 import type { ProgressCallback, ProgressEvent } from '../shared/progress.ts';
 import type { ModelsApi } from './models/types.ts';
+import type { GalleryApi } from './gallery/types.ts';
 
 export type * from './models/types.ts';
+export type * from './gallery/types.ts';
 export type { Backend, BackendChoice, BackendOverride, PlatformInfo, Precision, ProgressCallback, ProgressEvent, SessionInfo, TensorData, TensorType };
 
 export interface PlatformReport {
@@ -30,6 +32,12 @@ export interface SystemApi {
 export interface WorkerSettings {
   /** 'auto' picks per model and machine; 'webgpu' or 'wasm' is the user's override. */
   backend: BackendOverride;
+  /** 'auto' runs what the machine runs best (fp16 on WebGPU with shader-f16); 'fp32' or 'fp16' where a model has it. */
+  precision?: Precision | 'auto';
+  /** WASM threads; 'auto' lets the runtime choose. A worker fixes its count at its first session. */
+  wasmThreads?: number | 'auto';
+  /** Run the Stable Diffusion safety checker on generated images (default on). */
+  safetyChecker?: boolean;
 }
 
 /** Methods every worker answers (expose.ts provides them; they skip the worker's job queue). */
@@ -46,6 +54,7 @@ export interface BuiltinApi {
 export interface WorkerApis {
   system: SystemApi;
   models: ModelsApi;
+  gallery: GalleryApi;
 }
 
 export type WorkerKind = keyof WorkerApis;

@@ -15,6 +15,7 @@ export type Spawners<Apis> = { [K in keyof Apis]: () => Worker };
 const appSpawners: Spawners<WorkerApis> = {
   system: () => new Worker(new URL('./system.worker.ts', import.meta.url), { type: 'module', name: 'system' }),
   models: () => new Worker(new URL('./models.worker.ts', import.meta.url), { type: 'module', name: 'models' }),
+  gallery: () => new Worker(new URL('./gallery.worker.ts', import.meta.url), { type: 'module', name: 'gallery' }),
 };
 
 interface Slot {
@@ -91,7 +92,11 @@ export class WorkerHost<Apis extends object = WorkerApis> {
    * each one started later before its first job.
    */
   async configure(settings: WorkerSettings): Promise<void> {
+    const threadsChanged = this.settings !== undefined && this.settings.wasmThreads !== settings.wasmThreads;
     this.settings = { ...settings };
+    // ORT fixes a worker's WASM threads at its first session: idle workers start afresh to take a
+    // new count; busy ones keep theirs until they are released.
+    if (threadsChanged) for (const [kind, slot] of [...this.slots]) if (slot.jobs === 0) this.release(kind);
     await Promise.all([...this.slots.keys()].map((kind) => this.invoke(kind as keyof Apis & string, 'configure', [this.settings], {})));
   }
 

@@ -38,6 +38,16 @@ export interface ExposeOptions {
 
 type Handler = (context: JobContext, ...args: unknown[]) => unknown;
 
+let applied: WorkerSettings = { backend: 'auto' };
+
+/**
+ * The settings the page last sent this worker (Settings page): a worker reads the ones its
+ * sessions do not, such as `safetyChecker`, when a job starts.
+ */
+export function workerSettings(): Readonly<WorkerSettings> {
+  return applied;
+}
+
 function progressTo(remote: Comlink.Remote<ProgressCallback> | undefined): { report: ProgressCallback; close: () => void } {
   let open = remote !== undefined;
   const report: ProgressCallback = (event: ProgressEvent) => {
@@ -55,7 +65,10 @@ function progressTo(remote: Comlink.Remote<ProgressCallback> | undefined): { rep
 export function exposeJobs<Api>(handlers: JobHandlers<Api>, options: ExposeOptions = {}): void {
   const cache = options.sessions ?? workerSessions;
   const builtins: { [M in keyof BuiltinApi]: Handler } = {
-    configure: (_context, settings) => cache.configure({ override: (settings as WorkerSettings).backend }),
+    configure: (_context, settings) => {
+      applied = { ...(settings as WorkerSettings) };
+      return cache.configure({ override: applied.backend, precision: applied.precision, threads: applied.wasmThreads });
+    },
     unload: (_context, modelId) => cache.unload(typeof modelId === 'string' ? modelId : undefined),
     sessions: () => cache.list(),
   };
