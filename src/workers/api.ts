@@ -9,9 +9,11 @@ import type { SessionInfo } from '../runtime/session.ts';
 import type { TensorData, TensorType } from '../runtime/tensor.ts';
 import type { ProgressCallback, ProgressEvent } from '../shared/progress.ts';
 import type { ModelsApi } from './models/types.ts';
+import type { GenerateApi } from './generate/types.ts';
 import type { GalleryApi } from './gallery/types.ts';
 
 export type * from './models/types.ts';
+export type { GenerateApi, GenerateJob, GenerateJobImage, GenerateJobResult, GenerateRequest, JobReport, LoraInfo, LoraUse, MaskMode, SdFile, SdModelInfo, SdModelKind, SdUpscaleRequest, UpscaleJob, UpscaleJobResult, UseFilesOptions } from './generate/types.ts';
 export type * from './gallery/types.ts';
 export type { Backend, BackendChoice, BackendOverride, PlatformInfo, Precision, ProgressCallback, ProgressEvent, SessionInfo, TensorData, TensorType };
 
@@ -54,6 +56,7 @@ export interface BuiltinApi {
 export interface WorkerApis {
   system: SystemApi;
   models: ModelsApi;
+  generate: GenerateApi;
   gallery: GalleryApi;
 }
 
