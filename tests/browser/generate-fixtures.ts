@@ -33,3 +33,46 @@ export function picture(width: number, height: number, hole = false): RgbaImage 
   }
   return { width, height, data };
 }
+
+/**
+ * The fixture UNet with one cross-attention projection renamed as torch.onnx names SD's
+ * (".../attn2/to_k/MatMul"), so a kohya LoRA can find it; returns the weight's [in, out].
+ */
+export async function unetWithModuleNames(): Promise<{ data: Uint8Array; dims: [number, number]; key: string }> {
+  const { default: onnxProto } = await import('onnx-proto');
+  const { onnx } = onnxProto;
+  const model = onnx.ModelProto.decode(await fixture('sd-unet'));
+  const graph = model.graph!;
+  const weights = new Map((graph.initializer ?? []).map((init) => [init.name!, init]));
+  const node = (graph.node ?? []).find((n) => n.opType === 'MatMul' && weights.get(n.input![1]!)?.dims?.length === 2 && Number(weights.get(n.input![1]!)!.dims![0]) === 16);
+  if (!node) throw new Error('no 16-wide MatMul in the fixture UNet');
+  node.name = '/down_blocks.0/attentions.0/transformer_blocks.0/attn2/to_k/MatMul';
+  const dims = weights.get(node.input![1]!)!.dims!.map(Number) as [number, number];
+  return { data: new Uint8Array(onnx.ModelProto.encode(model).finish()), dims, key: 'lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k' };
+}
+
+/** A kohya-named rank-2 LoRA for one module: down [2, in], up [out, 2], alpha 2. */
+export function kohyaLora(key: string, inDim: number, outDim: number): Uint8Array {
+  const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed) * 0.8);
+  const tensors: [string, number[], Float32Array][] = [
+    [`${key}.lora_down.weight`, [2, inDim], values(2 * inDim, 1)],
+    [`${key}.lora_up.weight`, [outDim, 2], values(outDim * 2, 2)],
+    [`${key}.alpha`, [], Float32Array.of(2)],
+  ];
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const [name, shape, data] of tensors) {
+    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.byteLength] };
+    offset += data.byteLength;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const [, , data] of tensors) {
+    out.set(new Uint8Array(data.buffer), at);
+    at += data.byteLength;
+  }
+  return out;
+}

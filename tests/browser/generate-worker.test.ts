@@ -6,7 +6,7 @@ import { CancelledError } from '../../src/shared/errors.ts';
 import type { ProgressEvent } from '../../src/shared/progress.ts';
 import type { GenerateApi, GenerateJob, RgbaImage } from '../../src/workers/api.ts';
 import { WorkerHost } from '../../src/workers/client.ts';
-import { picture, sdFiles, upscalerFiles } from './generate-fixtures.ts';
+import { kohyaLora, picture, sdFiles, unetWithModuleNames, upscalerFiles } from './generate-fixtures.ts';
 
 const host = new WorkerHost<{ generate: GenerateApi }>({
   spawners: { generate: () => new Worker(new URL('../../src/workers/generate.worker.ts', import.meta.url), { type: 'module', name: 'generate:generate-test' }) },
@@ -96,5 +96,24 @@ describe('generate worker', () => {
       if (image.censored) expect(image.image.data.every((v, i) => v === (i % 4 === 3 ? 255 : 0))).toBe(true);
     }
     expect(result.images.map((i) => typeof i.censored)).toEqual(['boolean', 'boolean']);
+  });
+
+  it('merges a LoRA into the UNet at a strength, and reloads clean weights without it', { timeout: 120_000 }, async () => {
+    const unet = await unetWithModuleNames();
+    const files = (await sdFiles()).map((f) => (f.name === 'unet.onnx' ? { name: f.name, data: unet.data } : f));
+    await worker.useFiles('tiny-named', files);
+    const info = await worker.addLora('style', kohyaLora(unet.key, unet.dims[0], unet.dims[1]));
+    expect(info).toMatchObject({ unetModules: 1, textEncoderModules: 0, ignored: [] });
+    const job = { ...jobs['txt2img']!, model: 'tiny-named', backend: 'wasm' } as const;
+    const plain = await worker.generate(job);
+    const styled = await worker.generate({ ...job, loras: [{ name: 'style', strength: 1 }] });
+    expect(styled.lora).toEqual({ merged: 1, skipped: [] });
+    expect(same(plain.images[0]!.image, styled.images[0]!.image)).toBe(false);
+    const half = await worker.generate({ ...job, loras: [{ name: 'style', strength: 0.5 }] });
+    expect(maxDiff(half.images[0]!.image, plain.images[0]!.image)).toBeGreaterThan(0);
+    const again = await worker.generate(job);
+    expect(same(plain.images[0]!.image, again.images[0]!.image)).toBe(true);
+    const open = (await worker.sessions()).map((s) => s.modelId).filter((id) => id.startsWith('tiny-named unet'));
+    expect(open).toEqual(['tiny-named unet']);
   });
 });
