@@ -8,10 +8,12 @@ import type { PlatformInfo } from '../runtime/platform.ts';
 import type { SessionInfo } from '../runtime/session.ts';
 import type { TensorData, TensorType } from '../runtime/tensor.ts';
 import type { ProgressCallback, ProgressEvent } from '../shared/progress.ts';
+import type { InterrogateApi } from './interrogate/types.ts';
 import type { ModelsApi } from './models/types.ts';
 import type { GenerateApi } from './generate/types.ts';
 import type { GalleryApi } from './gallery/types.ts';
 
+export type * from './interrogate/types.ts';
 export type * from './models/types.ts';
 export type { GenerateApi, GenerateJob, GenerateJobImage, GenerateJobResult, GenerateRequest, JobReport, LoraInfo, LoraUse, MaskMode, SdFile, SdModelInfo, SdModelKind, SdUpscaleRequest, UpscaleJob, UpscaleJobResult, UseFilesOptions } from './generate/types.ts';
 export type * from './gallery/types.ts';
@@ -56,6 +58,7 @@ export interface BuiltinApi {
 export interface WorkerApis {
   system: SystemApi;
   models: ModelsApi;
+  interrogate: InterrogateApi;
   generate: GenerateApi;
   gallery: GalleryApi;
 }

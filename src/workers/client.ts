@@ -15,6 +15,7 @@ export type Spawners<Apis> = { [K in keyof Apis]: () => Worker };
 const appSpawners: Spawners<WorkerApis> = {
   system: () => new Worker(new URL('./system.worker.ts', import.meta.url), { type: 'module', name: 'system' }),
   models: () => new Worker(new URL('./models.worker.ts', import.meta.url), { type: 'module', name: 'models' }),
+  interrogate: () => new Worker(new URL('./interrogate.worker.ts', import.meta.url), { type: 'module', name: 'interrogate' }),
   generate: () => new Worker(new URL('./generate.worker.ts', import.meta.url), { type: 'module', name: 'generate' }),
   gallery: () => new Worker(new URL('./gallery.worker.ts', import.meta.url), { type: 'module', name: 'gallery' }),
 };
