@@ -71,7 +71,7 @@ describe('models worker', () => {
     expect(events.length).toBeGreaterThan(2);
     const last = events.at(-1)!;
     expect(last).toMatchObject({ model: name, file: 'model.onnx', loaded: SIZE, total: SIZE, overallLoaded: SIZE, overallTotal: SIZE, etaSeconds: 0 });
-    expect(events.some((event) => event.bytesPerSecond > 0 && event.etaSeconds !== null && event.etaSeconds > 0)).toBe(true);
+    expect(events.some((event) => event.bytesPerSecond > 0 && (event.etaSeconds ?? 0) > 0)).toBe(true);
     expect((await find(name))!.variants[0]).toMatchObject({ stored: true, partialBytes: 0 });
     await models.remove(name);
     expect((await find(name))!.variants[0]).toMatchObject({ stored: false, partialBytes: 0 });
