@@ -89,6 +89,7 @@ export async function toOrtTensor(tensor: TensorData): Promise<OrtTensor> {
 const arrayTypes: Record<TensorType, new (buffer: ArrayBufferLike, offset: number, length: number) => TensorArray> = {
   float32: Float32Array,
   float16: Uint16Array,
+  float64: Float64Array,
   int64: BigInt64Array,
   int32: Int32Array,
   int8: Int8Array,

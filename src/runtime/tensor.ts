@@ -1,12 +1,14 @@
 // Tensors as plain data: what pipelines hand to sessions and what crosses between workers.
 // ORT's own Tensor class stays inside src/runtime (its only importer).
 
-export type TensorType = 'float32' | 'float16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
+export type TensorType = 'float32' | 'float16' | 'float64' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
 
 /** Element storage per type; float16 is raw 16-bit patterns (see float16.ts), bool one byte each. */
 export interface TensorArrays {
   float32: Float32Array;
   float16: Uint16Array;
+  /** Scalars some exports take in double (CodeFormer's fidelity `w`). */
+  float64: Float64Array;
   int64: BigInt64Array;
   int32: Int32Array;
   int8: Int8Array;

@@ -7,17 +7,20 @@ import type { Backend, BackendChoice, BackendOverride, Precision } from '../runt
 import type { PlatformInfo } from '../runtime/platform.ts';
 import type { SessionInfo } from '../runtime/session.ts';
 import type { TensorData, TensorType } from '../runtime/tensor.ts';
+import type { RgbaImage } from '../shared/image/types.ts';
 import type { ProgressCallback, ProgressEvent } from '../shared/progress.ts';
 import type { InterrogateApi } from './interrogate/types.ts';
 import type { ModelsApi } from './models/types.ts';
 import type { GenerateApi } from './generate/types.ts';
 import type { GalleryApi } from './gallery/types.ts';
+import type { PostProcessApi } from './postprocess/types.ts';
 
 export type * from './interrogate/types.ts';
 export type * from './models/types.ts';
 export type { GenerateApi, GenerateJob, GenerateJobImage, GenerateJobResult, GenerateRequest, JobReport, LoraInfo, LoraUse, MaskMode, SdFile, SdModelInfo, SdModelKind, SdUpscaleRequest, UpscaleJob, UpscaleJobResult, UseFilesOptions } from './generate/types.ts';
 export type * from './gallery/types.ts';
-export type { Backend, BackendChoice, BackendOverride, PlatformInfo, Precision, ProgressCallback, ProgressEvent, SessionInfo, TensorData, TensorType };
+export type * from './postprocess/types.ts';
+export type { Backend, BackendChoice, BackendOverride, PlatformInfo, Precision, ProgressCallback, ProgressEvent, RgbaImage, SessionInfo, TensorData, TensorType };
 
 export interface PlatformReport {
   platform: PlatformInfo;
@@ -57,6 +60,7 @@ export interface BuiltinApi {
 /** One worker per entry, spawned on first use. */
 export interface WorkerApis {
   system: SystemApi;
+  postprocess: PostProcessApi;
   models: ModelsApi;
   interrogate: InterrogateApi;
   generate: GenerateApi;

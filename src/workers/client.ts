@@ -14,6 +14,7 @@ export type Spawners<Apis> = { [K in keyof Apis]: () => Worker };
 // Each entry is a literal `new Worker(new URL(...))` so the bundler finds and builds the worker.
 const appSpawners: Spawners<WorkerApis> = {
   system: () => new Worker(new URL('./system.worker.ts', import.meta.url), { type: 'module', name: 'system' }),
+  postprocess: () => new Worker(new URL('./postprocess.worker.ts', import.meta.url), { type: 'module', name: 'postprocess' }),
   models: () => new Worker(new URL('./models.worker.ts', import.meta.url), { type: 'module', name: 'models' }),
   interrogate: () => new Worker(new URL('./interrogate.worker.ts', import.meta.url), { type: 'module', name: 'interrogate' }),
   generate: () => new Worker(new URL('./generate.worker.ts', import.meta.url), { type: 'module', name: 'generate' }),

@@ -1,0 +1,140 @@
+// Shared by the post-process browser tests: catalog entries for fixture models (served by the
+// Vitest server, hashed here as a catalog author would), pixel helpers, and a "planted" RetinaFace:
+// an ONNX graph with RetinaFace's inputs and outputs whose answer is fixed in advance (one face
+// where the test put it, or none), so a round trip through real sessions can be checked exactly.
+
+import { commands } from 'vitest/browser';
+import { GraphBuilder } from '../../scripts/onnx/graph-builder.ts';
+import { ffhq512Template } from '../../src/pipelines/face/align.ts';
+import { priorBoxes } from '../../src/pipelines/face/retinaface.ts';
+import type { RgbaImage } from '../../src/shared/image/types.ts';
+
+export async function sha256(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function fetchBytes(path: string): Promise<Uint8Array<ArrayBuffer>> {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} (did the Vitest global setup run?)`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+export async function fetchBlob(path: string): Promise<Blob> {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.blob();
+}
+
+/** A catalog entry (nataili's shape, our strict fields) for a model file the test server serves at `path`. */
+export async function entryFor(name: string, type: string, path: string, io: { inputs: string[]; outputs: string[] }): Promise<Record<string, unknown>> {
+  const bytes = await fetchBytes(path);
+  return {
+    name,
+    type,
+    description: `Test fixture ${path}`,
+    version: '1',
+    style: 'generalist',
+    nsfw: false,
+    baseline: 'fixture',
+    inpainting: false,
+    trigger: [],
+    homepage: 'https://github.com/Sygil-Dev/nataili',
+    features_not_supported: [],
+    config: {
+      files: [{ path: 'model', kind: 'onnx', ...io }],
+      download: [{ file_name: path.split('/').pop(), file_path: 'model', file_url: new URL(path, location.origin).href, precision: 'fp32', size: bytes.byteLength, sha256: await sha256(bytes) }],
+    },
+  };
+}
+
+/** Writes bytes where the Vitest server serves them (the git-ignored fixture folder); returns the URL path. */
+export async function serveBytes(name: string, bytes: Uint8Array): Promise<string> {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  await commands.writeFile(`../fixtures/models/${name}`, btoa(binary), 'base64');
+  return `/tests/fixtures/models/${name}`;
+}
+
+export interface PlantedFace {
+  /** The FFHQ template's scale in the image, and where its origin lands. */
+  scale: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * RetinaFace's contract (input [1,3,H,W] → loc, conf, landms) for one input size, answering one
+ * planted face or none. The outputs are constants plus 0·mean(input), so the input is still used.
+ */
+export function plantedRetinaFace(width: number, height: number, face: PlantedFace | null): Uint8Array {
+  const priors = priorBoxes(width, height);
+  const count = priors.length / 4;
+  const conf = new Float32Array(count * 2);
+  const landmarks = new Float32Array(count * 10);
+  for (let i = 0; i < count; i++) conf[i * 2] = 1;
+  if (face) {
+    // One large prior; offsets are (target − prior centre) / (0.1 · prior size), as the decoder expects.
+    const i = Math.floor(count * 0.9);
+    const [px, py, size] = [priors[i * 4]!, priors[i * 4 + 1]!, priors[i * 4 + 2]!];
+    conf.set([0.01, 0.99], i * 2);
+    ffhq512Template.forEach(([x, y], k) => {
+      landmarks[i * 10 + 2 * k] = (x * face.scale + face.x - px) / (0.1 * size);
+      landmarks[i * 10 + 2 * k + 1] = (y * face.scale + face.y - py) / (0.1 * size);
+    });
+  }
+  const g = new GraphBuilder('planted_retinaface');
+  const input = g.input('input', 'float32', [1, 3, height, width]);
+  const zero = g.node('Mul', [g.node('ReduceMean', [input], { keepdims: 0 }), g.float('zero', [], [0])]);
+  const constant = (name: string, k: number, data: Float32Array) => g.output(g.node('Add', [g.float(`${name}_value`, [1, count, k], data), zero]), name, 'float32', [1, count, k]);
+  constant('loc', 4, new Float32Array(count * 4));
+  constant('conf', 2, conf);
+  constant('landms', 10, landmarks);
+  return g.toBytes();
+}
+
+/** An opaque test picture: smooth gradients with a few sharp edges, deterministic. */
+export function testPicture(width: number, height: number, alpha?: (x: number, y: number) => number): RgbaImage {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const stripe = (Math.floor(x / 5) + Math.floor(y / 7)) % 2 === 0 ? 40 : 0;
+      data[i] = (x * 255) / Math.max(1, width - 1);
+      data[i + 1] = (y * 255) / Math.max(1, height - 1) - stripe;
+      data[i + 2] = 128 + stripe;
+      data[i + 3] = alpha ? alpha(x, y) : 255;
+    }
+  }
+  return { width, height, data };
+}
+
+export function copyImage(image: RgbaImage): RgbaImage {
+  return { width: image.width, height: image.height, data: image.data.slice() };
+}
+
+/** Largest absolute difference of one channel (0..3) or all channels between two same-size images. */
+export function maxDiff(a: RgbaImage, b: RgbaImage, channel?: number): number {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`sizes differ: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
+  let worst = 0;
+  for (let i = 0; i < a.data.length; i++) if (channel === undefined || i % 4 === channel) worst = Math.max(worst, Math.abs(a.data[i]! - b.data[i]!));
+  return worst;
+}
+
+/** PSNR over RGB in dB. */
+export function psnr(a: RgbaImage, b: RgbaImage): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    if (i % 4 === 3) continue;
+    const d = a.data[i]! - b.data[i]!;
+    sum += d * d;
+    n++;
+  }
+  return 10 * Math.log10((255 * 255) / (sum / n));
+}
+
+export function pixelAt(image: RgbaImage, x: number, y: number): number[] {
+  const i = (y * image.width + x) * 4;
+  return [...image.data.subarray(i, i + 4)];
+}
