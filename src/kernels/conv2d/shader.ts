@@ -74,6 +74,8 @@ export function convGradWeightBody(tile: GemmTile): string {
   return gemmBody(
     {
       helpers: sourcePixel,
+      // im2col(X)ᵀ is read down its columns: neighbouring k are neighbouring pixels.
+      bAlongN: 'false',
       loadA: `fn loadA(unused: u32, co: u32, k: u32) -> f32 {
   let pixels = u.HO * u.WO;
   return gy[((k / pixels) * u.O + co) * pixels + k % pixels];

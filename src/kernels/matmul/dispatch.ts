@@ -56,6 +56,8 @@ function matmulBody(bias: boolean, tile: GemmTile): string {
   return gemmBody(
     {
       helpers: 'override TRANS_A: bool = false;\noverride TRANS_B: bool = false;',
+      aAlongM: 'TRANS_A',
+      bAlongN: '!TRANS_B',
       loadA: `fn loadA(batch: u32, row: u32, k: u32) -> f32 {
   let base = batch * u.strideA;
   if (TRANS_A) { return A[base + k * u.M + row]; }
