@@ -163,18 +163,22 @@ describe('models worker', () => {
 
     const url = new URL('/src/managers/catalog/clip.json', location.origin).href;
     const fromUrl = await models.addCatalogFromUrl(url);
-    expect(fromUrl).toEqual({ source: url, added: ['ViT-B/32', 'ViT-L/14'], errors: [] });
+    expect(fromUrl).toEqual({ source: url, added: expect.arrayContaining(['ViT-B/32', 'ViT-L/14']), errors: [] });
     await expect(models.addCatalogFromUrl('ftp://example.com/c.json')).rejects.toMatchObject({ code: 'invalid-input' });
     const broken = new File([JSON.stringify({ x: { name: 'x', type: 'nope' } })], 'broken.json');
     const rejected = await models.addCatalogFile(broken);
     expect(rejected.added).toEqual([]);
     expect(rejected.errors[0]).toMatch(/type/);
 
-    await models.removeCatalog(catalog.name);
-    await models.removeCatalog(url);
+    // Forgetting a catalog deletes what only it listed: nothing could reach those files after.
+    await models.download(name);
+    expect(await models.removeCatalog(catalog.name)).toEqual([name]);
+    expect(await models.removeCatalog(url)).toEqual([]);
+    await expect(models.removeCatalog(url)).rejects.toMatchObject({ code: 'invalid-input' });
     const after = await models.list();
     expect(after.catalogs.map((entry) => entry.source)).not.toContain(catalog.name);
     expect(after.groups.flatMap((group) => group.models).some((model) => model.name === name)).toBe(false);
+    await expectClean();
   });
 
   it('reports storage usage and quota; sweep finds nothing to clean', async () => {

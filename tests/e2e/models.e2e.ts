@@ -86,6 +86,28 @@ test('downloads from a loaded catalog with a progress bar and cancel, then resum
   await model.getByRole('button', { name: `Resume ${name} (fp32)` }).click();
   await expect(model).toContainText('Installed (fp32)', { timeout: 30_000 });
   await expect(page.getByRole('alert')).toBeEmpty();
+
+  // Forgetting the catalog (after a confirm) takes its model off the list and out of storage.
+  await page.getByRole('button', { name: `Forget catalog ${name}.json` }).click();
+  await page.getByRole('button', { name: `Yes, forget ${name}.json` }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'forgotten' })).toContainText(`removed its stored models: ${name}`);
+  await expect(model).toHaveCount(0);
+});
+
+test('a dropped model file is imported like a picked one', async ({ page }) => {
+  await openModels(page);
+  // A drop as the browser delivers it: a DataTransfer holding the file.
+  const transfer = await page.evaluateHandle(async () => {
+    const bytes = await (await fetch('models/builtin/realesr-animevideov3-x3.onnx')).arrayBuffer();
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'realesr-animevideov3-x3.onnx'));
+    return data;
+  });
+  const zone = page.getByRole('group', { name: 'Drop zone for model files' });
+  await zone.dispatchEvent('dragover', { dataTransfer: transfer });
+  await zone.dispatchEvent('drop', { dataTransfer: transfer });
+  await expect(page.getByRole('status').filter({ hasText: 'Import finished' })).toContainText('ready: realesr-animevideov3-x3 (fp32)');
+  await expect(row(page, 'realesr-animevideov3-x3')).toContainText('Installed (fp32)');
 });
 
 test('a model that does not fit gives a message with the space needed', async ({ page, context }) => {

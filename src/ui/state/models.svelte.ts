@@ -182,12 +182,12 @@ export class ModelsState {
 
   async removeCatalog(source: string): Promise<void> {
     try {
-      await workers.call('models', 'removeCatalog', [source]);
-      this.message = `Catalog ${source} forgotten. Models stored from it stay in storage until removed.`;
+      const removed = await workers.call('models', 'removeCatalog', [source]);
+      this.message = `Catalog ${source} forgotten${removed.length > 0 ? `; removed its stored models: ${removed.join(', ')}` : ''}.`;
     } catch (error) {
       this.fail(error);
     }
-    await this.refresh();
+    await this.load();
   }
 
   async checkStorage(): Promise<void> {

@@ -3,11 +3,13 @@
 // models worker, one worker per download, other tabs), so nothing lives only in memory: storage
 // is read on every call, and the manager is rebuilt when the set of user catalogs changed.
 
-import { audit, sweep, type ModelCache } from '../../managers/cache.ts';
+import { audit, modelPrefix, sweep, type ModelCache } from '../../managers/cache.ts';
 import { fetchCatalog, readCatalogFile } from '../../managers/catalog/index.ts';
 import { MODEL_TYPES, type CatalogEntry, type Precision } from '../../managers/catalog/schema.ts';
 import type { CatalogLoad } from '../../managers/catalog/validate.ts';
 import { CatalogError } from '../../managers/errors.ts';
+import { manifestsOf, removeModel } from '../../managers/install.ts';
+import { withModelLock } from '../../managers/locks.ts';
 import { SuperModelManager } from '../../managers/super.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import type { ProgressCallback } from '../../shared/progress.ts';
@@ -94,8 +96,24 @@ export class ModelStore {
     return this.addCatalog(await readCatalogFile(file, name), name);
   }
 
-  async removeCatalog(source: string): Promise<void> {
+  /**
+   * Forgets a user catalog. Models that leave the list with it (no other catalog has them) lose
+   * their stored files too: nothing could list, load or remove them any more.
+   */
+  async removeCatalog(source: string): Promise<string[]> {
+    const before = (await this.current()).list().map((entry) => entry.name);
     if (!(await forgetUserCatalog(this.cache, source))) throw new InvalidInputError(`No catalog ${JSON.stringify(source)} was added; nothing to forget.`);
+    const after = await this.current();
+    const fileKeys = await this.cache.files.keys();
+    const removed: string[] = [];
+    for (const name of before) {
+      if (after.get(name)) continue;
+      const stored = (await manifestsOf(this.cache, name)).length > 0 || fileKeys.some((key) => key.startsWith(modelPrefix(name)));
+      if (!stored) continue;
+      await withModelLock(name, undefined, () => removeModel(this.cache, name));
+      removed.push(name);
+    }
+    return removed;
   }
 
   /**

@@ -112,8 +112,8 @@ export interface ModelsApi {
   importFiles(files: ModelFileSource[], acceptUnverified?: boolean): Promise<ModelImportResult>;
   addCatalogFromUrl(url: string): Promise<CatalogResult>;
   addCatalogFile(file: File): Promise<CatalogResult>;
-  /** Forgets a catalog the user added; stored models stay, but its models leave the list. */
-  removeCatalog(source: string): Promise<void>;
+  /** Forgets a catalog the user added; its models leave the list, and those no other catalog has lose their stored files (returned). */
+  removeCatalog(source: string): Promise<string[]>;
   /** Usage and quota as the browser reports them; null where the browser gives no estimate. */
   storage(): Promise<StorageInfo | null>;
   audit(): Promise<StorageAudit>;
