@@ -3,12 +3,11 @@
 import type { PostProcessApi } from './postprocess/types.ts';
 import { exposeJobs } from './expose.ts';
 import { restoreJob, upscaleJob } from './postprocess/jobs.ts';
-import { addCatalog, downloadModel, listModels } from './postprocess/models.ts';
+import { downloadModel, listModels } from './postprocess/models.ts';
 
 exposeJobs<PostProcessApi>({
   models: () => listModels(),
   download: (context, name) => downloadModel(name, context),
-  addCatalog: (_context, data, source) => addCatalog(data, source),
   upscale: (context, image, request) => upscaleJob(context, image, request),
   restoreFaces: (context, image, request) => restoreJob(context, image, request),
 });

@@ -1,13 +1,14 @@
 // Shared by the post-process browser tests: catalog entries for fixture models (served by the
-// Vitest server, hashed here as a catalog author would), pixel helpers, and a "planted" RetinaFace:
-// an ONNX graph with RetinaFace's inputs and outputs whose answer is fixed in advance (one face
-// where the test put it, or none), so a round trip through real sessions can be checked exactly.
+// Vitest server, hashed here as a catalog author would) added the way a user adds them (a catalog
+// file on the Models page's worker), pixel helpers, and a "planted" RetinaFace: an ONNX graph with
+// RetinaFace's inputs and outputs whose answer is fixed in advance (one face where the test put
+// it, or none), so a round trip through real sessions can be checked exactly.
 
-import { commands } from 'vitest/browser';
 import { GraphBuilder } from '../../scripts/onnx/graph-builder.ts';
 import { ffhq512Template } from '../../src/pipelines/face/align.ts';
 import { priorBoxes } from '../../src/pipelines/face/retinaface.ts';
 import type { RgbaImage } from '../../src/shared/image/types.ts';
+import type { WorkerHost } from '../../src/workers/client.ts';
 
 export async function sha256(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes);
@@ -26,13 +27,12 @@ export async function fetchBlob(path: string): Promise<Blob> {
   return response.blob();
 }
 
-/** A catalog entry (nataili's shape, our strict fields) for a model file the test server serves at `path`. */
-export async function entryFor(name: string, type: string, path: string, io: { inputs: string[]; outputs: string[] }): Promise<Record<string, unknown>> {
-  const bytes = await fetchBytes(path);
+/** A catalog entry (nataili's shape, our strict fields) for model bytes at `url` (fetched only on download). */
+export async function entryFor(name: string, type: string, bytes: Uint8Array<ArrayBuffer>, url: string, io: { inputs: string[]; outputs: string[] }): Promise<Record<string, unknown>> {
   return {
     name,
     type,
-    description: `Test fixture ${path}`,
+    description: `Test fixture ${url}`,
     version: '1',
     style: 'generalist',
     nsfw: false,
@@ -43,17 +43,23 @@ export async function entryFor(name: string, type: string, path: string, io: { i
     features_not_supported: [],
     config: {
       files: [{ path: 'model', kind: 'onnx', ...io }],
-      download: [{ file_name: path.split('/').pop(), file_path: 'model', file_url: new URL(path, location.origin).href, precision: 'fp32', size: bytes.byteLength, sha256: await sha256(bytes) }],
+      download: [{ file_name: url.split('/').pop(), file_path: 'model', file_url: url, precision: 'fp32', size: bytes.byteLength, sha256: await sha256(bytes) }],
     },
   };
 }
 
-/** Writes bytes where the Vitest server serves them (the git-ignored fixture folder); returns the URL path. */
-export async function serveBytes(name: string, bytes: Uint8Array): Promise<string> {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  await commands.writeFile(`../fixtures/models/${name}`, btoa(binary), 'base64');
-  return `/tests/fixtures/models/${name}`;
+/** An entry for a fixture model the Vitest server serves under tests/fixtures/models/. */
+export async function fixtureEntry(name: string, type: string, fixture: string, io: { inputs: string[]; outputs: string[] }): Promise<Record<string, unknown>> {
+  const path = `/tests/fixtures/models/${fixture}.onnx`;
+  return entryFor(name, type, await fetchBytes(path), new URL(path, location.origin).href, io);
+}
+
+/** Adds a catalog as the Models page does (a file the user picked), so every worker sees it. */
+export async function addCatalog(host: WorkerHost, source: string, entries: Record<string, unknown>[]): Promise<string[]> {
+  const json = JSON.stringify(Object.fromEntries(entries.map((entry) => [entry.name as string, entry])));
+  const result = await host.call('models', 'addCatalogFile', [new File([json], source, { type: 'application/json' })]);
+  if (result.errors.length > 0) throw new Error(result.errors.join('\n'));
+  return result.added;
 }
 
 export interface PlantedFace {

@@ -9,7 +9,7 @@ import { CancelledError } from '../../src/shared/errors.ts';
 import type { RgbaImage } from '../../src/shared/image/types.ts';
 import type { PostProcessResult, ProgressEvent, UpscaleRequest } from '../../src/workers/api.ts';
 import { WorkerHost } from '../../src/workers/client.ts';
-import { copyImage, entryFor, fetchBlob, maxDiff, pixelAt, psnr, testPicture } from './postprocess-helpers.ts';
+import { addCatalog, copyImage, fetchBlob, fixtureEntry, maxDiff, pixelAt, psnr, testPicture } from './postprocess-helpers.ts';
 
 const BUILTIN = 'realesr-animevideov3-x4';
 const host = new WorkerHost({ idleMs: 120_000 });
@@ -51,6 +51,7 @@ afterAll(() => host.releaseAll());
 describe('upscaling in the post-process worker', () => {
   it('lists the built-in upscalers, installable offline, with their factor', async () => {
     const models = await host.call('postprocess', 'models', []);
+    expect(models.map((m) => m.name)).not.toContain('fixture-esrgan-x2');
     const builtin = models.find((m) => m.name === BUILTIN)!;
     expect(builtin).toMatchObject({ type: 'esrgan', builtin: true, scale: 4, size: 2491788 });
     expect(models.filter((m) => m.builtin).map((m) => m.name)).toEqual(expect.arrayContaining(['realesr-animevideov3-x2', 'realesr-animevideov3-x3']));
@@ -146,11 +147,17 @@ describe('upscaling in the post-process worker', () => {
 });
 
 describe('memory is bounded by the tile size', () => {
+  const source = 'postprocess-upscale-fixtures.json';
   beforeAll(async () => {
-    const entry = await entryFor('fixture-esrgan-x2', 'esrgan', '/tests/fixtures/models/esrgan-x2.onnx', { inputs: ['input'], outputs: ['output'] });
-    expect(await host.call('postprocess', 'addCatalog', [{ [entry.name as string]: entry }, 'test fixtures'])).toEqual({ added: ['fixture-esrgan-x2'], errors: [] });
-    await host.call('postprocess', 'download', ['fixture-esrgan-x2']);
+    const entry = await fixtureEntry('fixture-esrgan-x2', 'esrgan', 'esrgan-x2', { inputs: ['input'], outputs: ['output'] });
+    expect(await addCatalog(host, source, [entry])).toEqual(['fixture-esrgan-x2']);
+    // A catalog model is not stored until downloaded: a job says so instead of downloading it.
+    await expect(upscale(testPicture(8, 8), { model: 'fixture-esrgan-x2' })).rejects.toThrow(/not downloaded yet/);
+    const events: ProgressEvent[] = [];
+    await host.call('postprocess', 'download', ['fixture-esrgan-x2'], { onProgress: (e) => events.push(e) });
+    expect(events.some((e) => e.kind === 'download')).toBe(true);
   });
+  afterAll(() => host.call('models', 'removeCatalog', [source]));
 
   it('tiled output equals whole-image output on the fixture model', async () => {
     const picture = testPicture(40, 24);

@@ -17,7 +17,7 @@ function requireModel(request: { model?: unknown } | undefined, what: string): v
 /** The detector a request names, else the first one stored, else the catalog's first (YuNet). */
 async function detectorName(requested: string | undefined): Promise<string> {
   if (requested) return requested;
-  const manager = modelManager().managers.face_detector;
+  const manager = (await modelManager()).managers.face_detector;
   const stored = await manager.available();
   const name = stored[0] ?? manager.list()[0]?.name;
   if (!name) throw new InvalidInputError('No face detector is in the catalog. Add one on the Models page.');

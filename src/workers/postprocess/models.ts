@@ -1,15 +1,18 @@
-// The post-process worker's models. Catalog entries and verified bytes come from the managers;
+// The post-process worker's models. Catalog entries (the bundled catalogs plus those the user
+// added on the Models page, re-read when they change) and verified bytes come from the managers;
 // sessions come from the runtime's session cache, so the Settings backend and the builtin
 // `unload` reach them like every other worker's. The manager's session factory therefore hands
 // back the bytes it read instead of opening a session: each model gets one session per backend,
 // opened by the cache, and its bytes are read from IndexedDB only when one is opened.
 
+import { createIdbCache } from '../../managers/cache.ts';
 import type { CatalogEntry, ModelType } from '../../managers/catalog/schema.ts';
 import { variantSize, variantsOf } from '../../managers/catalog/schema.ts';
 import { CatalogError, NotFoundError } from '../../managers/errors.ts';
 import { SuperModelManager } from '../../managers/super.ts';
 import { sessions, type ModelFiles, type ModelSession } from '../../runtime/index.ts';
 import type { ProgressCallback } from '../../shared/progress.ts';
+import { readUserCatalogs, userCatalogKeys } from '../models/user-catalogs.ts';
 import type { PostProcessModel, PostProcessModelType } from './types.ts';
 
 export const postProcessTypes: readonly PostProcessModelType[] = ['esrgan', 'gfpgan', 'codeformer', 'face_detector'];
@@ -27,11 +30,28 @@ export interface OpenedModel {
   outputs: string[];
 }
 
-let manager: SuperModelManager<ModelFiles> | undefined;
+const cache = createIdbCache();
+let current: { manager: SuperModelManager<ModelFiles>; signature: string } | undefined;
+const catalogListeners: (() => void)[] = [];
 
-/** One manager per worker, over the shared IndexedDB cache; its "sessions" are the stored bytes. */
-export function modelManager(): SuperModelManager<ModelFiles> {
-  manager ??= new SuperModelManager<ModelFiles>({ sessionFactory: async (files) => files });
+/** Called when the user's catalogs changed, so cached facts about models (their scale) are dropped. */
+export function onCatalogsChanged(listener: () => void): void {
+  catalogListeners.push(listener);
+}
+
+/** The manager over the bundled and the user's catalogs as stored now; its "sessions" are the stored bytes. */
+export async function modelManager(): Promise<SuperModelManager<ModelFiles>> {
+  const keys = await userCatalogKeys(cache);
+  const signature = keys.join('\n');
+  if (current?.signature === signature) return current.manager;
+  const manager = new SuperModelManager<ModelFiles>({ cache, sessionFactory: async (files) => files });
+  for (const catalog of await readUserCatalogs(cache, keys)) manager.addCatalog(catalog.entries, catalog.source);
+  if (current) {
+    // An entry may now name other bytes under the same model name: open everything afresh.
+    await sessions.unload();
+    for (const listener of catalogListeners) listener();
+  }
+  current = { manager, signature };
   return manager;
 }
 
@@ -55,7 +75,7 @@ function sizeOf(entry: CatalogEntry): number | null {
 }
 
 export async function listModels(): Promise<PostProcessModel[]> {
-  const sm = modelManager();
+  const sm = await modelManager();
   const stored = new Set(await sm.available());
   return postProcessTypes.flatMap((type) =>
     sm.managers[type].list().map((entry) => ({
@@ -77,8 +97,8 @@ const typeLabels: Record<PostProcessModelType, string> = {
   face_detector: 'face detector',
 };
 
-export function entryOf(name: string, types: readonly PostProcessModelType[]): { entry: CatalogEntry; type: PostProcessModelType } {
-  const sm = modelManager();
+export async function entryOf(name: string, types: readonly PostProcessModelType[]): Promise<{ entry: CatalogEntry; type: PostProcessModelType }> {
+  const sm = await modelManager();
   for (const type of types) {
     const entry = sm.managers[type].get(name);
     if (entry) return { entry, type };
@@ -93,7 +113,7 @@ export function entryOf(name: string, types: readonly PostProcessModelType[]): {
  * downloaded first, because a job never starts a download of hundreds of megabytes on its own.
  */
 export async function ensureStored(name: string, env: JobEnv): Promise<void> {
-  const sm = modelManager();
+  const sm = await modelManager();
   const owner = sm.managerOf(name);
   if (await owner.isAvailable(name)) return;
   if (!isBuiltin(owner.get(name)!)) {
@@ -104,7 +124,7 @@ export async function ensureStored(name: string, env: JobEnv): Promise<void> {
 
 /** Downloads (or installs) a model with progress; already stored models return at once. */
 export async function downloadModel(name: string, env: JobEnv): Promise<void> {
-  const sm = modelManager();
+  const sm = await modelManager();
   if (await sm.managerOf(name).isAvailable(name)) return;
   await sm.download(name, { signal: env.signal, onProgress: env.progress });
 }
@@ -128,9 +148,9 @@ function ioNames(entry: CatalogEntry, session: ModelSession): { inputs: string[]
 
 /** The model's session on the backend the Settings (or the machine) choose, opened once per worker. */
 export async function openModel(name: string, types: readonly PostProcessModelType[], env: JobEnv): Promise<OpenedModel> {
-  const { entry, type } = entryOf(name, types);
+  const { entry, type } = await entryOf(name, types);
   await ensureStored(name, env);
-  const owner = modelManager().managers[type as ModelType];
+  const owner = (await modelManager()).managers[type as ModelType];
   const onnxPath = entry.config.files.find((file) => file.kind === 'onnx')?.path;
   if (!onnxPath) throw new CatalogError(JSON.stringify(name), 'config.files', 'has no onnx file');
   const session = await sessions.get({
@@ -148,10 +168,4 @@ export async function openModel(name: string, types: readonly PostProcessModelTy
     },
   });
   return { entry, session, ...ioNames(entry, session) };
-}
-
-/** Adds catalog entries (validated) for this worker's life; returns the names added and the problems. */
-export function addCatalog(data: unknown, source: string): { added: string[]; errors: string[] } {
-  const load = modelManager().addCatalog(data, source);
-  return { added: load.entries.map((entry) => entry.name), errors: load.errors.map((error) => error.message) };
 }

@@ -86,8 +86,6 @@ export interface PostProcessApi {
   models(): Promise<PostProcessModel[]>;
   /** Downloads (or installs, for a built-in model) one model, reporting download progress. */
   download(name: string): Promise<void>;
-  /** Adds catalog entries for this worker's life (validated; a model of another type is refused). */
-  addCatalog(data: unknown, source: string): Promise<{ added: string[]; errors: string[] }>;
   upscale(image: ImageSource, request: UpscaleRequest): Promise<PostProcessResult>;
   /** Restores every face found; an image without one comes back unchanged with a notice. */
   restoreFaces(image: ImageSource, request: RestoreRequest): Promise<PostProcessResult>;

@@ -10,7 +10,7 @@ import type { Backend } from '../../runtime/index.ts';
 import { InvalidInputError, NatailiError } from '../../shared/errors.ts';
 import type { RgbaImage } from '../../shared/image/types.ts';
 import type { TileOptions } from './types.ts';
-import type { JobEnv, OpenedModel } from './models.ts';
+import { onCatalogsChanged, type JobEnv, type OpenedModel } from './models.ts';
 
 /** Default core tile per backend: a GPU amortises a bigger tile; WASM keeps its heap small. */
 export const defaultTileSize: Record<Backend, number> = { webgpu: 256, wasm: 128 };
@@ -78,6 +78,7 @@ export function sessionRunner(model: OpenedModel, env: JobEnv, stats: TileStats)
 
 // Measured once per model and worker: the catalog has no scale field, and names can mislead.
 const scales = new Map<string, number>();
+onCatalogsChanged(() => scales.clear());
 
 /**
  * The model's own factor, from one run on a blank tile of the same size the job's tiles will have
