@@ -14,6 +14,7 @@ export type { Shape } from './core/shape.ts';
 export { Tape, type BackwardFn, type Grad, type TapeNode } from './autograd/tape.ts';
 
 export { add, binary, div, exp, mul, neg, permute, relu, reshape, scale, sigmoid, sub, unary } from './elementwise/ops.ts';
+export { chunk, concat, slice } from './elementwise/copy.ts';
 export { mean, sum } from './reduce/ops.ts';
 export { matmul, type MatmulAttrs } from './matmul/ops.ts';
 export { linear } from './linear/ops.ts';

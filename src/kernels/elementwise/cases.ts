@@ -6,7 +6,8 @@ import type { Shape } from '../core/shape.ts';
 import { bindCases, type OpDef } from '../testing/case.ts';
 import type { BinaryOp } from './dispatch.ts';
 import { binary, permute, unaryOp } from './ops.ts';
-import { binaryBackward, binaryForward, unaryBackward, unaryForward } from './reference.ts';
+import { chunk, concat } from './copy.ts';
+import { binaryBackward, binaryForward, concatGradRef, concatRef, unaryBackward, unaryForward } from './reference.ts';
 import { unarySpecs, type UnaryName } from './specs.ts';
 
 interface UnaryAttrs {
@@ -59,6 +60,38 @@ const permuteDef: OpDef<PermuteAttrs> = {
   gpu: (tape, [x], a) => [permute(tape, x!, a.perm)],
 };
 
+interface ConcatAttrs {
+  shapes: Shape[];
+  axis: number;
+}
+
+const concatDef: OpDef<ConcatAttrs> = {
+  name: 'concat',
+  inputs: (a) => a.shapes.map((shape, i) => ({ name: `x${i}`, shape })),
+  forward: (xs, a) => [concatRef(xs, a.shapes, a.axis)],
+  backward: (_xs, [g], a) => concatGradRef(g!, a.shapes, a.axis),
+  gpu: (tape, xs, a) => [concat(tape, xs, a.axis)],
+};
+
+interface ChunkAttrs {
+  shape: Shape;
+  chunks: number;
+  axis: number;
+}
+
+// chunk is the inverse of concat: its reference is concat's gradient, and its gradient concat.
+const chunkDef: OpDef<ChunkAttrs> = {
+  name: 'chunk',
+  inputs: (a) => [{ name: 'x', shape: a.shape }],
+  forward: ([x], a) => concatGradRef(x!, partShapes(a), a.axis),
+  backward: (_x, gs, a) => [concatRef(gs, partShapes(a), a.axis)],
+  gpu: (tape, [x], a) => chunk(tape, x!, a.chunks, a.axis),
+};
+
+function partShapes(a: ChunkAttrs): Shape[] {
+  return Array.from({ length: a.chunks }, () => a.shape.map((d, i) => (i === a.axis ? d / a.chunks : d)));
+}
+
 const unaryNames: UnaryName[] = ['neg', 'exp', 'square', 'relu', 'tanh', 'sigmoid'];
 
 export const elementwiseCases = [
@@ -85,6 +118,15 @@ export const elementwiseCases = [
       attrs: { op: 'add', a: [2, 2], b: [2] },
       values: { inputs: [[1, 2, 3, 4], [10, 20]], outputs: [[11, 22, 13, 24]] },
     },
+  ]),
+  ...bindCases(concatDef, [
+    { name: 'channels (UNet skip)', attrs: { shapes: [[2, 3, 4, 4], [2, 5, 4, 4]], axis: 1 } },
+    { name: 'last axis, three inputs', attrs: { shapes: [[3, 2], [3, 4], [3, 1]], axis: 1 } },
+    { name: 'first axis', attrs: { shapes: [[2, 5], [1, 5]], axis: 0 } },
+  ]),
+  ...bindCases(chunkDef, [
+    { name: 'last axis in two (GEGLU halves)', attrs: { shape: [2, 3, 8], chunks: 2, axis: 2 } },
+    { name: 'fused qkv in three', attrs: { shape: [4, 9], chunks: 3, axis: 1 } },
   ]),
   ...bindCases(permuteDef, [
     { name: 'transpose 2d', attrs: { shape: [5, 3], perm: [1, 0] } },

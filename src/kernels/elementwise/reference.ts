@@ -55,3 +55,29 @@ export function binaryBackward(op: BinaryOp, a: F64, aShape: Shape, b: F64, bSha
 }
 
 export { permuteRef };
+
+/** Float64 concat along `axis` of tensors with the given shapes. */
+export function concatRef(xs: readonly F64[], shapes: readonly Shape[], axis: number): F64 {
+  const outer = shapes[0]!.slice(0, axis).reduce((a, d) => a * d, 1);
+  const out: number[] = [];
+  for (let o = 0; o < outer; o++) {
+    xs.forEach((x, i) => {
+      const block = shapes[i]!.slice(axis).reduce((a, d) => a * d, 1);
+      out.push(...x.subarray(o * block, (o + 1) * block));
+    });
+  }
+  return Float64Array.from(out);
+}
+
+/** Float64 gradients of concat: each input's stretch of g. */
+export function concatGradRef(g: F64, shapes: readonly Shape[], axis: number): F64[] {
+  const outer = shapes[0]!.slice(0, axis).reduce((a, d) => a * d, 1);
+  const blocks = shapes.map((s) => s.slice(axis).reduce((a, d) => a * d, 1));
+  const total = blocks.reduce((a, b) => a + b, 0);
+  return shapes.map((_, i) => {
+    const before = blocks.slice(0, i).reduce((a, b) => a + b, 0);
+    const out = new Float64Array(outer * blocks[i]!);
+    for (let o = 0; o < outer; o++) out.set(g.subarray(o * total + before, o * total + before + blocks[i]!), o * blocks[i]!);
+    return out;
+  });
+}
