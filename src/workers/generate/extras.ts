@@ -8,6 +8,7 @@ import type { SafetyCheck } from '../../pipelines/stable-diffusion/pipeline/type
 import type { ModelRun } from '../../pipelines/stable-diffusion/pipeline/types.ts';
 import { checkSafety } from '../../pipelines/safety/index.ts';
 import { sessions } from '../../runtime/index.ts';
+import { workerSettings } from '../expose.ts';
 import { openRoles, type JobEnv } from './models.ts';
 import { modelManager, type ModelSource } from './sources.ts';
 import type { JobSettings } from './types.ts';
@@ -17,7 +18,7 @@ async function openCatalogModel(type: ModelType, name: string | undefined, what:
   const owner = modelManager().managers[type];
   const entry = name ? owner.get(name) : owner.list()[0];
   if (!entry) throw new NotFoundError(`No ${what} in the catalog${name ? ` named ${JSON.stringify(name)}` : ''}.`);
-  if (!(await owner.isAvailable(entry.name))) throw new NotFoundError(`${what[0]!.toUpperCase()}${what.slice(1)} ${entry.name} is not downloaded yet. Download it on the Models page, then try again.`);
+  if (!(await owner.isAvailable(entry.name))) throw new NotFoundError(`${what[0]!.toUpperCase()}${what.slice(1)} (${entry.name}) is not downloaded yet. Download it on the Models page${type === 'safety_checker' ? ', or turn the safety checker off in Settings' : ''}, then try again.`);
   const path = entry.config.files.find((file) => file.kind === 'onnx')!.path;
   const session = await sessions.get({
     modelId: entry.name,
@@ -41,11 +42,12 @@ export async function depthRunner(source: ModelSource, settings: JobSettings, en
 }
 
 /**
- * The safety hook of nataili's filter_nsfw: off unless the job asks for it; then every decoded
- * image goes through pipelines/safety's checkSafety (flagged → black + censored).
+ * The safety hook of nataili's filter_nsfw: on when the job says so, else as the Settings page
+ * says (on by default); then every decoded image goes through pipelines/safety's checkSafety
+ * (flagged → black + censored). On without a checker to run is an error, not a silent skip.
  */
 export async function safetyHook(source: ModelSource, settings: JobSettings, env: JobEnv): Promise<SafetyCheck | undefined> {
-  if (!settings.safetyCheck) return undefined;
+  if (!(settings.safetyCheck ?? workerSettings().safetyChecker ?? true)) return undefined;
   const run = source.roles.includes('safety_checker')
     ? (await openRoles(source, ['safety_checker'], settings, env)).runs.safety_checker!
     : await openCatalogModel('safety_checker', undefined, 'the safety checker', settings, env);

@@ -57,7 +57,7 @@ export interface LoraUse {
 export interface JobSettings {
   model: string;
   loras?: LoraUse[];
-  /** Run nataili's safety checker on every image (black image + censored when flagged). */
+  /** Run nataili's safety checker on every image (black image + censored when flagged); default: the Settings page's choice. */
   safetyCheck?: boolean;
   /** The depth model for depth2img; the catalog's first by default. */
   depthModel?: string;
