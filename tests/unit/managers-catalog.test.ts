@@ -83,6 +83,13 @@ describe('bundled catalogs', () => {
       expect(entry.license?.spdx).toBeTruthy();
     }
   });
+
+  it('lets a shipped model win over a remote entry of the same name', () => {
+    const esrgan = validateCatalog(bundledCatalog('esrgan')).entries;
+    const anime = esrgan.find((entry) => entry.name === 'RealESRGAN_x4plus_anime_6B')!;
+    expect(anime.config.download[0]!.file_url).toBe('models/builtin/RealESRGAN_x4plus_anime_6B.onnx');
+    expect(anime.config.download[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
 });
 
 describe('bad catalogs', () => {

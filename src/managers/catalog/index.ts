@@ -37,7 +37,9 @@ const BY_TYPE: Record<ModelType, Record<string, unknown>> = {
  */
 export function bundledCatalog(type: ModelType): Record<string, unknown> {
   const shipped = Object.entries(builtin).filter(([, entry]) => (entry as { type?: unknown }).type === type);
-  return { ...Object.fromEntries(shipped), ...BY_TYPE[type] };
+  // A model the app ships wins over a remote entry of the same name: it works offline and its
+  // hash is known.
+  return { ...BY_TYPE[type], ...Object.fromEntries(shipped) };
 }
 
 // A catalog is text written by people; anything near this size is not one.
