@@ -76,3 +76,48 @@ export function kohyaLora(key: string, inDim: number, outDim: number): Uint8Arra
   }
   return out;
 }
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes.slice().buffer);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+interface CatalogFileSpec {
+  path: string;
+  fixture: string;
+  inputs: string[];
+  outputs: string[];
+}
+
+/** A catalog entry (nataili's shape, verified sizes and hashes) and the files a user would import with it. */
+async function catalogEntry(name: string, type: string, specs: CatalogFileSpec[], extra: Record<string, unknown>): Promise<{ entry: Record<string, unknown>; files: File[] }> {
+  const download = [];
+  const files: File[] = [];
+  for (const spec of specs) {
+    const bytes = await fixture(spec.fixture);
+    const fileName = `${name}-${spec.path}.onnx`;
+    download.push({ file_name: fileName, file_path: spec.path, file_url: `https://fixtures.invalid/${fileName}`, precision: 'fp32', size: bytes.length, sha256: await sha256(bytes) });
+    files.push(new File([bytes.slice()], fileName));
+  }
+  const config = { files: specs.map(({ path, inputs, outputs }) => ({ path, kind: 'onnx', inputs, outputs })), download };
+  return { entry: { name, type, description: `fixture ${name}`, version: '1', nsfw: false, config, ...extra }, files };
+}
+
+/** The tiny SD model and a safety checker as a catalog plus files, as imported on the Models page. */
+export async function sdCatalog(): Promise<{ files: File[]; model: string }> {
+  const model = 'tiny-sd-catalog';
+  const sd = await catalogEntry(
+    model,
+    'stable_diffusion',
+    [
+      { path: 'text_encoder', fixture: 'sd-text-encoder', inputs: ['input_ids'], outputs: ['last_hidden_state'] },
+      { path: 'unet', fixture: 'sd-unet', inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: ['out_sample'] },
+      { path: 'vae_decoder', fixture: 'sd-vae-decoder', inputs: ['latent_sample'], outputs: ['sample'] },
+      { path: 'vae_encoder', fixture: 'sd-vae-encoder', inputs: ['sample'], outputs: ['latent_sample'] },
+    ],
+    { baseline: 'stable diffusion 1', inpainting: false },
+  );
+  const safety = await catalogEntry('tiny-sd-safety', 'safety_checker', [{ path: 'model', fixture: 'safety-checker', inputs: ['clip_input', 'images'], outputs: ['out_images', 'has_nsfw_concepts'] }], {});
+  const json = JSON.stringify({ [model]: sd.entry, 'tiny-sd-safety': safety.entry });
+  return { model, files: [new File([json], 'generate-fixtures.json', { type: 'application/json' }), ...sd.files, ...safety.files] };
+}

@@ -26,8 +26,13 @@ function clipTokenizer(): Promise<ClipTokenizer> {
   return tokenizer;
 }
 
+/** The catalog manager; sessions of handed-over models survive a change of the user's catalogs. */
+function catalogs() {
+  return modelManager((modelId) => [...local.keys()].some((name) => modelId.startsWith(`${name} `)));
+}
+
 export async function listModels(): Promise<SdModelInfo[]> {
-  const owner = modelManager().managers.stable_diffusion;
+  const owner = (await catalogs()).managers.stable_diffusion;
   const stored = new Set(await owner.available());
   const catalog = owner.list().map((entry): SdModelInfo => {
     const kind = entry.inpainting ? 'inpainting' : /depth/i.test(entry.name) ? 'depth' : /upscal|x4/i.test(entry.name) ? 'upscaler' : 'txt2img';
@@ -52,12 +57,13 @@ export function addLora(name: string, data: Uint8Array): LoraInfo {
 async function sourceFor(name: string): Promise<ModelSource> {
   const handed = local.get(name);
   if (handed) return handed.source;
-  const owner = modelManager().managers.stable_diffusion;
+  const manager = await catalogs();
+  const owner = manager.managers.stable_diffusion;
   const entry = owner.get(name);
   if (!entry) throw new NotFoundError(`No Stable Diffusion model named ${JSON.stringify(name)}. Pick one from the model list.`);
   const variants = await owner.storedVariants(name);
   if (variants.length === 0) throw new NotFoundError(`${name} is not downloaded yet. Download it on the Models page (or open its files here), then try again.`);
-  return catalogSource(entry, variants);
+  return catalogSource(manager, entry, variants);
 }
 
 async function assemble(source: ModelSource, opened: OpenedRoles): Promise<SdModels> {
@@ -86,13 +92,14 @@ function report(opened: OpenedRoles, notes: string[], started: number, loaded: n
 export async function generateJob(job: GenerateJob, env: JobEnv): Promise<GenerateJobResult> {
   const started = performance.now();
   const source = await sourceFor(job.model);
+  const manager = await catalogs();
   const roles: Role[] = ['text_encoder', 'unet', 'vae_decoder'];
   if (source.roles.includes('vae_encoder')) roles.push('vae_encoder');
   const settings: JobSettings = job;
   const opened = await openRoles(source, roles, settings, env);
   const models = await assemble(source, opened);
-  if (models.unetInfo.inChannels === 5) models.depth = await depthRunner(source, settings, env);
-  const safety = await safetyHook(source, settings, env);
+  if (models.unetInfo.inChannels === 5) models.depth = await depthRunner(source, manager, settings, env);
+  const safety = await safetyHook(source, manager, settings, env);
   const loaded = performance.now();
   const result = await generate(models, job, { signal: env.signal, onProgress: env.progress, safety, previews: job.previews !== false });
   const skipped = opened.lora.skipped.length ? [`${opened.lora.skipped.length} LoRA modules had no matching weight.`] : [];

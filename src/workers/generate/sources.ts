@@ -7,9 +7,10 @@ import { createIdbCache } from '../../managers/cache.ts';
 import type { CatalogEntry } from '../../managers/catalog/schema.ts';
 import { NotFoundError } from '../../managers/errors.ts';
 import { SuperModelManager } from '../../managers/super.ts';
+import { readUserCatalogs, userCatalogKeys } from '../models/user-catalogs.ts';
 import { describeUnet, sdRoleOf, textHiddenSize, type SdRole } from '../../pipelines/stable-diffusion/onnx/describe.ts';
 import { graphInput, readOnnxGraph, type OnnxGraph } from '../../pipelines/stable-diffusion/onnx/model.ts';
-import type { ModelFiles, Precision } from '../../runtime/index.ts';
+import { sessions, type ModelFiles, type Precision } from '../../runtime/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import type { SdFile, SdModelInfo, SdModelKind, UseFilesOptions } from './types.ts';
 
@@ -28,17 +29,26 @@ export interface ModelSource {
   done(): Promise<void>;
 }
 
-let manager: SuperModelManager<ModelFiles> | undefined;
+const workerName = typeof self !== 'undefined' && typeof self.name === 'string' ? self.name : '';
+// The worker's name picks the databases, as the models worker's does: "generate" uses the app's,
+// "generate:<prefix>" (tests) its own.
+const cache = createIdbCache(workerName.startsWith('generate:') ? workerName.slice('generate:'.length) : 'nataili');
+let current: { manager: SuperModelManager<ModelFiles>; signature: string } | undefined;
 
 /**
- * One manager per worker; its "sessions" are the stored bytes, opened by the runtime's cache. The
- * worker's name picks the databases, as the models worker's does: "generate" uses the app's,
- * "generate:<prefix>" (tests) its own.
+ * The manager over the bundled catalogs and those the user added on the Models page (kept in
+ * IndexedDB by the models worker, re-read when they change); its "sessions" are the stored bytes,
+ * opened by the runtime's cache. When the catalogs change, a name may now mean other bytes, so
+ * the sessions of catalog models are released (handed-over models keep theirs: `keep`).
  */
-export function modelManager(): SuperModelManager<ModelFiles> {
-  const name = typeof self !== 'undefined' && typeof self.name === 'string' ? self.name : '';
-  const cache = createIdbCache(name.startsWith('generate:') ? name.slice('generate:'.length) : 'nataili');
-  manager ??= new SuperModelManager<ModelFiles>({ cache, sessionFactory: async (files) => files });
+export async function modelManager(keep: (modelId: string) => boolean = () => false): Promise<SuperModelManager<ModelFiles>> {
+  const keys = await userCatalogKeys(cache);
+  const signature = keys.join('\n');
+  if (current?.signature === signature) return current.manager;
+  const manager = new SuperModelManager<ModelFiles>({ cache, sessionFactory: async (files) => files });
+  for (const catalog of await readUserCatalogs(cache, keys)) manager.addCatalog(catalog.entries, catalog.source);
+  if (current) for (const info of sessions.list()) if (!keep(info.modelId)) await sessions.unload(info.modelId);
+  current = { manager, signature };
   return manager;
 }
 
@@ -63,8 +73,8 @@ export function familyOfEntry(entry: CatalogEntry): { family: 'sd1' | 'sd2'; pre
   return { family: sd2 ? 'sd2' : 'sd1', prediction: sd2 && !base ? 'v' : 'epsilon' };
 }
 
-export function catalogSource(entry: CatalogEntry, variants: Precision[]): ModelSource {
-  const owner = modelManager().managers.stable_diffusion;
+export function catalogSource(manager: SuperModelManager<ModelFiles>, entry: CatalogEntry, variants: Precision[]): ModelSource {
+  const owner = manager.managers.stable_diffusion;
   let loading: Promise<Record<string, ModelFiles>> | undefined;
   const roles = entry.config.files.filter((file) => file.kind === 'onnx').map((file) => file.path as Role);
   return {
