@@ -10,7 +10,7 @@ export interface Route {
 
 export const routes: readonly Route[] = [
   { id: 'generate', title: 'Generate', summary: 'Stable Diffusion: text to image, image to image, inpainting and depth to image.', ready: true },
-  { id: 'post-process', title: 'Post-process', summary: 'Upscale with Real-ESRGAN and restore faces with GFPGAN or CodeFormer.', ready: false },
+  { id: 'post-process', title: 'Post-process', summary: 'Upscale with Real-ESRGAN and restore faces with GFPGAN or CodeFormer.', ready: true },
   { id: 'interrogate', title: 'Interrogate', summary: 'Caption an image with BLIP or CoCa, rank labels with CLIP, score aesthetics.', ready: true },
   { id: 'train', title: 'Train', summary: 'Train a LoRA or an aesthetic predictor on a folder of your images.', ready: false },
   { id: 'models', title: 'Models', summary: 'Download, import and remove models; see the storage they use.', ready: true },

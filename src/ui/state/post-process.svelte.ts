@@ -1,0 +1,206 @@
+import { isCancelled } from '../../shared/errors.ts';
+import type { PostProcessModel, PostProcessResult, ProgressEvent, RestoreRequest, UpscaleRequest } from '../../workers/api.ts';
+import { workers } from '../../workers/client.ts';
+
+export type Operation = 'upscale' | 'restore';
+
+/** What the progress bar shows: a fraction when one is known, always a sentence. */
+export interface ProgressView {
+  text: string;
+  value: number | null;
+  max: number | null;
+}
+
+export interface ResultView {
+  url: string;
+  fileName: string;
+  width: number;
+  height: number;
+  notices: string[];
+  summary: string;
+}
+
+/** The default upscaler: built in (installs offline), small and fast. */
+export const DEFAULT_UPSCALER = 'realesr-animevideov3-x4';
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+
+export function sizeLabel(model: PostProcessModel): string {
+  return model.size === null ? 'size not published' : mb(model.size);
+}
+
+function progressView(event: ProgressEvent, current: ProgressView | null): ProgressView | null {
+  switch (event.kind) {
+    case 'download': {
+      const total = event.overallTotal || event.total;
+      const loaded = event.overallLoaded ?? event.loaded;
+      const what = event.model ?? event.file;
+      return total ? { text: `Getting ${what} ready: ${mb(loaded)} of ${mb(total)}`, value: loaded, max: total } : { text: `Getting ${what} ready: ${mb(loaded)}`, value: null, max: null };
+    }
+    case 'load':
+      return { text: `Loading ${event.model} (${event.backend === 'webgpu' ? 'WebGPU' : 'WASM'})`, value: null, max: null };
+    case 'tile':
+      return { text: `Tile ${event.index} of ${event.count}`, value: event.index, max: event.count };
+    case 'step':
+      return { text: `Face ${event.index} of ${event.count} restored`, value: event.index, max: event.count };
+    case 'done':
+      return { text: 'Finishing', value: null, max: null };
+    default:
+      return current;
+  }
+}
+
+function baseName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return (dot > 0 ? name.slice(0, dot) : name) || 'image';
+}
+
+/** The Post-process page's state: the picked image, the choices, one job at a time and its result. */
+export class PostProcessState {
+  models: PostProcessModel[] = $state([]);
+  operation: Operation = $state('upscale');
+  file: File | null = $state(null);
+  inputUrl: string | null = $state(null);
+  upscaler = $state(DEFAULT_UPSCALER);
+  restorer = $state('');
+  detector = $state('');
+  /** The background upscaler when restoring faces; '' for none. */
+  background = $state('');
+  scale = $state(4);
+  strength = $state(1);
+  fidelity = $state(0.5);
+  /** Core tile side; null lets the worker choose by backend, 0 runs the whole image at once. */
+  tileSize: number | null = $state(null);
+  tilePad = $state(16);
+  running = $state(false);
+  progress: ProgressView | null = $state(null);
+  result: ResultView | null = $state(null);
+  /** The last failure's message (it says what to do); shown in an alert region. */
+  error: string | null = $state(null);
+  /** The last notice that is not a failure (cancelled, downloaded). */
+  message: string | null = $state(null);
+  /** Models being downloaded from this page, with their progress. */
+  downloading: Record<string, ProgressView | null> = $state({});
+
+  private controller: AbortController | null = null;
+
+  get upscalers(): PostProcessModel[] {
+    return this.models.filter((m) => m.type === 'esrgan');
+  }
+  get restorers(): PostProcessModel[] {
+    return this.models.filter((m) => m.type === 'gfpgan' || m.type === 'codeformer');
+  }
+  get detectors(): PostProcessModel[] {
+    return this.models.filter((m) => m.type === 'face_detector');
+  }
+  get restorerType(): 'gfpgan' | 'codeformer' | null {
+    const type = this.models.find((m) => m.name === this.restorer)?.type;
+    return type === 'gfpgan' || type === 'codeformer' ? type : null;
+  }
+  /** The models this job needs that must be downloaded first (built-in ones install on their own). */
+  get missing(): PostProcessModel[] {
+    const names = this.operation === 'upscale' ? [this.upscaler] : [this.restorer, this.detector, this.background];
+    return this.models.filter((m) => names.includes(m.name) && !m.stored && !m.builtin);
+  }
+
+  async loadModels(): Promise<void> {
+    try {
+      this.models = await workers.call('postprocess', 'models', []);
+      this.restorer ||= this.restorers.find((m) => m.stored)?.name ?? this.restorers[0]?.name ?? '';
+      this.detector ||= this.detectors.find((m) => m.stored)?.name ?? this.detectors[0]?.name ?? '';
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** The model's own factor as the default scale, when the user picks another upscaler. */
+  pickUpscaler(name: string): void {
+    this.upscaler = name;
+    this.scale = this.models.find((m) => m.name === name)?.scale ?? this.scale;
+  }
+
+  pickBackground(name: string): void {
+    this.background = name;
+    if (name) this.scale = this.models.find((m) => m.name === name)?.scale ?? this.scale;
+  }
+
+  setFile(file: File): void {
+    if (this.inputUrl) URL.revokeObjectURL(this.inputUrl);
+    this.file = file;
+    this.inputUrl = URL.createObjectURL(file);
+    this.clearResult();
+    this.error = null;
+    this.message = null;
+  }
+
+  clearResult(): void {
+    if (this.result) URL.revokeObjectURL(this.result.url);
+    this.result = null;
+  }
+
+  async run(): Promise<void> {
+    if (!this.file || this.running) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = true;
+    this.error = null;
+    this.message = null;
+    this.progress = { text: 'Starting', value: null, max: null };
+    const tiles = { ...(this.tileSize === null ? {} : { tileSize: this.tileSize }), tilePad: this.tilePad };
+    const options = { signal: controller.signal, onProgress: (event: ProgressEvent) => (this.progress = progressView(event, this.progress)) };
+    try {
+      let result: PostProcessResult;
+      let suffix: string;
+      if (this.operation === 'upscale') {
+        const request: UpscaleRequest = { model: this.upscaler, outscale: this.scale, ...tiles };
+        result = await workers.call('postprocess', 'upscale', [this.file, request], options);
+        suffix = `${this.upscaler}-x${this.scale}`;
+      } else {
+        const request: RestoreRequest = { model: this.restorer, detector: this.detector, strength: this.strength, fidelity: this.fidelity, ...tiles };
+        if (this.background) Object.assign(request, { upscaler: this.background, outscale: this.scale });
+        result = await workers.call('postprocess', 'restoreFaces', [this.file, request], options);
+        suffix = `${this.restorer}-restored`;
+      }
+      this.show(result, `${baseName(this.file.name)}-${suffix}.png`);
+    } catch (error) {
+      if (isCancelled(error)) this.message = 'Cancelled.';
+      else this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.running = false;
+      this.progress = null;
+      this.controller = null;
+      // A built-in model may have been installed by this job.
+      void this.loadModels();
+    }
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  async download(name: string): Promise<void> {
+    this.error = null;
+    this.downloading[name] = null;
+    try {
+      await workers.call('postprocess', 'download', [name], { onProgress: (event) => (this.downloading[name] = progressView(event, this.downloading[name] ?? null)) });
+      this.message = `${name} is downloaded and ready.`;
+    } catch (error) {
+      if (!isCancelled(error)) this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      delete this.downloading[name];
+      await this.loadModels();
+    }
+  }
+
+  private show(result: PostProcessResult, fileName: string): void {
+    this.clearResult();
+    if (!result.png) return;
+    const seconds = (result.timings.decode + result.timings.load + result.timings.run + result.timings.encode) / 1000;
+    const parts = [`${result.width}×${result.height}`];
+    if (this.operation === 'restore') parts.push(`${result.faces} face${result.faces === 1 ? '' : 's'}`);
+    if (result.tiles > 0 && result.largestTile) parts.push(`${result.tiles} tile${result.tiles === 1 ? '' : 's'} of ${result.largestTile[1]}×${result.largestTile[0]}`);
+    parts.push(result.backend === 'webgpu' ? 'WebGPU' : 'WASM', `${seconds.toFixed(1)} s`);
+    this.result = { url: URL.createObjectURL(result.png), fileName, width: result.width, height: result.height, notices: result.notices, summary: parts.join(' · ') };
+    this.message = [`Done: ${this.result.summary}.`, ...result.notices].join(' ');
+  }
+}
