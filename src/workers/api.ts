@@ -10,12 +10,14 @@ import type { TensorData, TensorType } from '../runtime/tensor.ts';
 import type { RgbaImage } from '../shared/image/types.ts';
 import type { ProgressCallback, ProgressEvent } from '../shared/progress.ts';
 import type { InterrogateApi } from './interrogate/types.ts';
+import type { TrainApi } from './train/types.ts';
 import type { ModelsApi } from './models/types.ts';
 import type { GenerateApi } from './generate/types.ts';
 import type { GalleryApi } from './gallery/types.ts';
 import type { PostProcessApi } from './postprocess/types.ts';
 
 export type * from './interrogate/types.ts';
+export type * from './train/types.ts';
 export type * from './models/types.ts';
 export type { GenerateApi, GenerateJob, GenerateJobImage, GenerateJobResult, GenerateRequest, JobReport, LoraInfo, LoraUse, MaskMode, SdFile, SdModelInfo, SdModelKind, SdUpscaleRequest, UpscaleJob, UpscaleJobResult, UseFilesOptions } from './generate/types.ts';
 export type * from './gallery/types.ts';
@@ -65,6 +67,7 @@ export interface WorkerApis {
   interrogate: InterrogateApi;
   generate: GenerateApi;
   gallery: GalleryApi;
+  train: TrainApi;
 }
 
 export type WorkerKind = keyof WorkerApis;

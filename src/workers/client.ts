@@ -17,6 +17,7 @@ const appSpawners: Spawners<WorkerApis> = {
   postprocess: () => new Worker(new URL('./postprocess.worker.ts', import.meta.url), { type: 'module', name: 'postprocess' }),
   models: () => new Worker(new URL('./models.worker.ts', import.meta.url), { type: 'module', name: 'models' }),
   interrogate: () => new Worker(new URL('./interrogate.worker.ts', import.meta.url), { type: 'module', name: 'interrogate' }),
+  train: () => new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'train' }),
   generate: () => new Worker(new URL('./generate.worker.ts', import.meta.url), { type: 'module', name: 'generate' }),
   gallery: () => new Worker(new URL('./gallery.worker.ts', import.meta.url), { type: 'module', name: 'gallery' }),
 };

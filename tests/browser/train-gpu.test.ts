@@ -50,7 +50,7 @@ describe('training on WebGPU', () => {
 
   it('trains like the CPU references, and resumes to the same curve', { timeout: 240_000 }, async () => {
     const config = dreamBoothConfig({ learningRate: 3e-2, textLearningRate: 3e-2, resolution: 64, maxTrainSteps: 4, saveSteps: 0, seed: 5 });
-    const identity = { runId: 'gpu', baseModel: 'fixture', dataset: 'two' };
+    const identity = { runId: 'gpu', name: 'gpu', baseModel: 'fixture', dataset: 'two' };
     const cpuRun = new DreamBoothRun(await fixtureDreamBooth(new CpuBackend()), data(config), config, identity, new MemoryCheckpointStore());
     const cpuCurve = (await cpuRun.run()).checkpoint.curve;
 

@@ -10,7 +10,7 @@ import { DreamBoothRun } from '../../src/pipelines/train/dreambooth/run.ts';
 import { EveryDreamSchedule } from '../../src/pipelines/train/dataset/schedule.ts';
 import { fixtureDreamBooth, fixtureImages } from './train-fixtures.ts';
 
-const identity = { runId: 'run-1', baseModel: 'fixture', dataset: 'three noise images' };
+const identity = { runId: 'run-1', name: 'run', baseModel: 'fixture', dataset: 'three noise images' };
 
 function schedule(config: ReturnType<typeof dreamBoothConfig>) {
   const { items, images } = fixtureImages();

@@ -32,7 +32,7 @@ async function trained() {
   const backend = new CpuBackend();
   const models = await fixtureDreamBooth(backend);
   const { items, images } = fixtureImages();
-  const run = new DreamBoothRun(models, new EveryDreamSchedule(items, config, async (i) => images.get(i.path)!), config, { runId: 'e', baseModel: 'fixture', dataset: 'd' }, new MemoryCheckpointStore());
+  const run = new DreamBoothRun(models, new EveryDreamSchedule(items, config, async (i) => images.get(i.path)!), config, { runId: 'e', name: 'e', baseModel: 'fixture', dataset: 'd' }, new MemoryCheckpointStore());
   const { checkpoint } = await run.run();
   return { backend, models, checkpoint };
 }

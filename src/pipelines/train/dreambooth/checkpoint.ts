@@ -25,6 +25,7 @@ export interface CurvePoint {
 
 export interface LoraCheckpoint {
   runId: string;
+  name: string;
   /** Steps done: the next step to run. */
   step: number;
   totalSteps: number;

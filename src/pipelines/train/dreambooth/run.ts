@@ -19,6 +19,8 @@ export interface BatchSource {
 
 export interface RunIdentity {
   runId: string;
+  /** The user's name for the run (the export's file name). */
+  name: string;
   baseModel: string;
   dataset: string;
 }
