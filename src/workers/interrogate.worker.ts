@@ -6,13 +6,14 @@ import { IdbEmbeddingCache } from '../pipelines/clip/cache.ts';
 import type { InterrogateApi } from './api.ts';
 import { exposeJobs } from './expose.ts';
 import { ModelHolder } from './interrogate/holder.ts';
+import { TieredEmbeddingCache } from './interrogate/cache.ts';
 import { InterrogateJobs } from './interrogate/jobs.ts';
 
 // The worker's name picks its databases, as the models worker's does: the app spawns
 // "interrogate" (the app's own models), a test "interrogate:<prefix>" for databases of its own.
 const name = typeof self.name === 'string' ? self.name : '';
 const prefix = name.startsWith('interrogate:') ? name.slice('interrogate:'.length) : 'nataili';
-const jobs = new InterrogateJobs(new ModelHolder(createIdbCache(prefix)), new IdbEmbeddingCache(prefix));
+const jobs = new InterrogateJobs(new ModelHolder(createIdbCache(prefix)), new TieredEmbeddingCache(new IdbEmbeddingCache(prefix)));
 
 exposeJobs<InterrogateApi>({
   models: () => jobs.models(),
