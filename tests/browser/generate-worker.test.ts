@@ -66,12 +66,14 @@ describe('generate worker', () => {
     }
   });
 
-  it('gives the same bytes for the same seed, different ones for the next seed', { timeout: 120_000 }, async () => {
+  it('gives the same bytes for the same seed (wasm and webgpu), different ones for the next seed', { timeout: 180_000 }, async () => {
     const a = await worker.generate({ ...jobs['txt2img']!, backend: 'wasm', batchSize: 2 });
     const b = await worker.generate({ ...jobs['txt2img']!, backend: 'wasm', seed: 12 });
     expect(a.images.map((i) => i.seed)).toEqual([11, 12]);
     expect(same(a.images[1]!.image, b.images[0]!.image)).toBe(true);
     expect(same(a.images[0]!.image, a.images[1]!.image)).toBe(false);
+    const gpu = [await worker.generate({ ...jobs['txt2img']!, backend: 'webgpu' }), await worker.generate({ ...jobs['txt2img']!, backend: 'webgpu' })];
+    expect(same(gpu[0]!.images[0]!.image, gpu[1]!.images[0]!.image)).toBe(true);
   });
 
   it('stops between steps when cancelled, then runs the next job', { timeout: 120_000 }, async () => {

@@ -29,7 +29,7 @@ test('the controls have their names', async ({ page }) => {
 });
 
 test('generates from opened model files and lists the result with its settings', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await openTinyModel(page);
   await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a lighthouse at dusk');
   await page.getByRole('combobox', { name: 'Sampler' }).selectOption('k_euler');
@@ -37,13 +37,13 @@ test('generates from opened model files and lists the result with its settings',
   await page.getByRole('spinbutton', { name: 'Seed' }).fill('1234');
   await page.getByRole('button', { name: 'Generate' }).click();
   const results = page.getByRole('region', { name: 'Results' });
-  await expect(results.getByRole('img')).toHaveCount(1, { timeout: 90_000 });
+  await expect(results.getByRole('img')).toHaveCount(1, { timeout: 150_000 });
   await expect(results).toContainText('k_euler, 3 steps, CFG 7.5, seed 1234, 64×64');
   await expect(page.getByRole('status').filter({ hasText: /1 image in/ })).toBeVisible();
 });
 
 test('Cancel stops a long run between steps', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await openTinyModel(page);
   await page.getByRole('spinbutton', { name: 'Steps' }).fill('150');
   await page.getByRole('button', { name: 'Generate' }).click();

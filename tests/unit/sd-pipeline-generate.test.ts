@@ -26,6 +26,10 @@ describe('generate on the fixture models (ORT wasm in Node)', () => {
     expect(img2img.mode).toBe('img2img');
     const masked = await generate(await fixtureModels(), { prompt: 'cat', initImage: init, maskMode: 'alpha', steps: 4, width: 64, height: 64, seed: 1, sampler: 'DDIM' });
     expect(masked.mode).toBe('inpainting');
+    // Without a mask image, a transparent part of the init image is the mask.
+    const implicit = await generate(await fixtureModels(), { prompt: 'cat', initImage: init, steps: 4, width: 64, height: 64, seed: 1, sampler: 'DDIM' });
+    expect(implicit.mode).toBe('inpainting');
+    expect(sameBytes(implicit.images[0]!.image.data, masked.images[0]!.image.data)).toBe(true);
     const nine = await generate(await fixtureModels('sd-unet-inpaint'), { prompt: 'cat', initImage: init, steps: 3, width: 64, height: 64, seed: 1 });
     expect(nine.mode).toBe('inpainting');
     const depth = await generate(await fixtureModels('sd-unet-depth'), { prompt: 'cat', initImage: picture(64, 64), steps: 3, width: 64, height: 64, seed: 1, depthSize: 32 });

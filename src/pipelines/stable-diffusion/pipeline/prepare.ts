@@ -33,7 +33,8 @@ export function modeOf(models: SdModels, request: GenerateRequest): Mode {
     if (!init) throw new InvalidInputError('A depth model (depth2img) needs an init image to take the depth from.');
     return 'depth2img';
   }
-  const masked = init && (request.maskImage || request.maskMode === 'alpha' || (channels === 9 && hasTransparency(init)));
+  // No mask image: the init image's transparent part is the mask (nataili's mask_mode "alpha").
+  const masked = init && (request.maskImage || request.maskMode === 'alpha' || hasTransparency(init));
   if (channels === 9) {
     if (!init || !masked) throw new InvalidInputError('This inpainting model needs an init image and a mask (or an image whose transparent part is to be painted).');
     return 'inpainting';
