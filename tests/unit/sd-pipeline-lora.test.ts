@@ -156,4 +156,27 @@ describe('merging a LoRA into ONNX initializers', () => {
     // Δ = up·down = [[1, 0, 2], [0.5, 0, 1]] ([out, in]); W is [in, out].
     expect(Array.from(new Uint16Array(model.buffer), fromHalf)).toEqual([2, 2.5, 3, 4, 7, 7]);
   });
+
+  it('patches the text encoder from lora_te_ keys at the clip strength, by the node scope', () => {
+    const weight = Float32Array.of(1, 2, 3, 4, 5, 6); // [in 3, out 2]
+    const model = new Uint8Array(weight.buffer.slice(0));
+    const graph: OnnxGraph = {
+      inputs: [],
+      outputs: [],
+      nodes: [{ name: '/text_model/encoder/layers.0/self_attn/q_proj/MatMul', opType: 'MatMul', inputs: ['h', 'onnx::MatMul_9'], outputs: ['q'], ints: {} }],
+      initializers: new Map([['onnx::MatMul_9', { name: 'onnx::MatMul_9', dataType: 1, dims: [3, 2], data: { kind: 'raw', start: 0, end: 24 } }]]),
+    };
+    const lora = readLora(
+      safetensors({
+        'lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight': { shape: [1, 3], data: Float32Array.of(1, 0, 2) },
+        'lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight': { shape: [2, 1], data: Float32Array.of(1, 0.5) },
+        'lora_unet_mid_block_attentions_0_proj_in.lora_down.weight': { shape: [1, 3], data: Float32Array.of(9, 9, 9) },
+        'lora_unet_mid_block_attentions_0_proj_in.lora_up.weight': { shape: [2, 1], data: Float32Array.of(9, 9) },
+      }),
+    );
+    const report = mergeLoras({ model }, graph, 'text_encoder', [{ name: 'te', modules: lora.modules, strength: 0.5 }]);
+    expect(report).toEqual({ merged: ['te: text_model_encoder_layers_0_self_attn_q_proj'], skipped: [] });
+    // Δ = 0.5·[[1, 0, 2], [0.5, 0, 1]] ([out, in]) added to W [in, out].
+    expect(Array.from(new Float32Array(model.buffer))).toEqual([1.5, 2.25, 3, 4, 6, 6.5]);
+  });
 });
