@@ -9,7 +9,7 @@ import { decodeImage } from '../../src/shared/image/decode.ts';
 import type { RgbaImage } from '../../src/shared/image/types.ts';
 import type { PostProcessResult, ProgressEvent, RestoreRequest } from '../../src/workers/api.ts';
 import { WorkerHost } from '../../src/workers/client.ts';
-import { addCatalog, copyImage, entryFor, fixtureEntry, maxDiff, plantedRetinaFace, testPicture } from './postprocess-helpers.ts';
+import { addCatalog, copyImage, entryFor, fixtureEntry, maxDiff, plantedRetinaFace, plantedYunet, testPicture } from './postprocess-helpers.ts';
 
 const host = new WorkerHost({ idleMs: 120_000 });
 const source = 'postprocess-faces-fixtures.json';
@@ -55,23 +55,28 @@ function changeInFace(a: RgbaImage, b: RgbaImage): number {
 const picture = testPicture(SIZE, SIZE);
 
 beforeAll(async () => {
-  const planted = (name: string, bytes: Uint8Array<ArrayBuffer>) =>
-    entryFor(name, 'face_detector', bytes, `${location.origin}/tests/planted/${name}.onnx`, { inputs: ['input'], outputs: ['loc', 'conf', 'landms'] });
+  const retinaOutputs = ['loc', 'conf', 'landms'];
+  const yunetOutputs = [8, 16, 32].flatMap((s) => [`cls_${s}`, `obj_${s}`, `bbox_${s}`, `kps_${s}`]);
+  const planted = (name: string, bytes: Uint8Array<ArrayBuffer>, outputs = retinaOutputs) =>
+    entryFor(name, 'face_detector', bytes, `${location.origin}/tests/planted/${name}.onnx`, { inputs: ['input'], outputs });
   const oneFace = plantedRetinaFace(SIZE, SIZE, face) as Uint8Array<ArrayBuffer>;
   const noFace = plantedRetinaFace(SIZE, SIZE, null) as Uint8Array<ArrayBuffer>;
+  const yunet = plantedYunet(face) as Uint8Array<ArrayBuffer>;
   const added = await addCatalog(host, source, [
     await fixtureEntry('fixture-gfpgan', 'gfpgan', 'gfpgan', { inputs: ['input'], outputs: ['output'] }),
     await fixtureEntry('fixture-codeformer', 'codeformer', 'codeformer', { inputs: ['x', 'w'], outputs: ['y'] }),
     await fixtureEntry('fixture-esrgan-x2-bg', 'esrgan', 'esrgan-x2', { inputs: ['input'], outputs: ['output'] }),
     await planted('planted-one-face', oneFace),
     await planted('planted-no-face', noFace),
+    await planted('planted-yunet', yunet, yunetOutputs),
   ]);
-  expect(added).toHaveLength(5);
+  expect(added).toHaveLength(6);
   // Restorers and upscaler download from the test server; the planted detectors are imported files.
   for (const name of ['fixture-gfpgan', 'fixture-codeformer', 'fixture-esrgan-x2-bg']) await host.call('postprocess', 'download', [name]);
   const files = [
     { file: new File([oneFace], 'planted-one-face.onnx'), name: 'planted-one-face.onnx', path: 'planted-one-face.onnx' },
     { file: new File([noFace], 'planted-no-face.onnx'), name: 'planted-no-face.onnx', path: 'planted-no-face.onnx' },
+    { file: new File([yunet], 'planted-yunet.onnx'), name: 'planted-yunet.onnx', path: 'planted-yunet.onnx' },
   ];
   const imported = await host.call('models', 'importFiles', [files]);
   expect(imported.rejected).toEqual([]);
@@ -119,6 +124,14 @@ describe('face restoration with catalog models', () => {
     expect(changeInFace(quality.pixels!, identity.pixels!)).toBeGreaterThan(0.5);
     expect(changeOutsideFace(quality.pixels!, picture)).toBe(0);
     expect(changeOutsideFace(identity.pixels!, picture)).toBe(0);
+  });
+
+  it('pads the image to a YuNet export\'s fixed 640×640 input and finds the same face', async () => {
+    const viaYunet = await restore(picture, { model: 'fixture-gfpgan', detector: 'planted-yunet', output: 'rgba' });
+    const viaRetina = await restore(picture, { model: 'fixture-gfpgan', detector: 'planted-one-face', output: 'rgba' });
+    expect(viaYunet.faces).toBe(1);
+    expect(changeOutsideFace(viaYunet.pixels!, picture)).toBe(0);
+    expect(maxDiff(viaYunet.pixels!, viaRetina.pixels!)).toBeLessThanOrEqual(1);
   });
 
   it('gives an image with no face back unchanged, with a notice', async () => {

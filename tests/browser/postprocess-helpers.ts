@@ -99,6 +99,41 @@ export function plantedRetinaFace(width: number, height: number, face: PlantedFa
   return g.toBytes();
 }
 
+/**
+ * YuNet's contract as OpenCV Zoo exports it (input fixed at [1,3,640,640]; cls, obj, bbox, kps per
+ * stride 8, 16, 32) answering one planted face in the top-left 640² of the input: a fixed input
+ * shape proves the worker pads smaller images to it.
+ */
+export function plantedYunet(face: PlantedFace): Uint8Array {
+  const SIDE = 640;
+  const g = new GraphBuilder('planted_yunet');
+  const input = g.input('input', 'float32', [1, 3, SIDE, SIDE]);
+  const zero = g.node('Mul', [g.node('ReduceMean', [input], { keepdims: 0 }), g.float('zero', [], [0])]);
+  const points = ffhq512Template.map(([x, y]) => [x * face.scale + face.x, y * face.scale + face.y] as const);
+  const centre = [(points[0]![0] + points[1]![0]) / 2, (points[0]![1] + points[3]![1]) / 2];
+  for (const stride of [8, 16, 32]) {
+    const cols = SIDE / stride;
+    const cells = cols * cols;
+    const cls = new Float32Array(cells);
+    const bbox = new Float32Array(cells * 4);
+    const kps = new Float32Array(cells * 10);
+    if (stride === 32) {
+      // One cell answers: centre = (cell + offset)·stride, size = e^offset·stride, landmarks = (kps + cell)·stride.
+      const [c, r] = [Math.floor(centre[0]! / stride), Math.floor(centre[1]! / stride)];
+      const i = r * cols + c;
+      cls[i] = 1;
+      bbox.set([centre[0]! / stride - c, centre[1]! / stride - r, Math.log((512 * face.scale) / stride), Math.log((512 * face.scale) / stride)], i * 4);
+      points.forEach(([x, y], k) => kps.set([x / stride - c, y / stride - r], i * 10 + 2 * k));
+    }
+    const out = (name: string, k: number, data: Float32Array) => g.output(g.node('Add', [g.float(`${name}_value`, [1, cells, k], data), zero]), name, 'float32', [1, cells, k]);
+    out(`cls_${stride}`, 1, cls);
+    out(`obj_${stride}`, 1, cls);
+    out(`bbox_${stride}`, 4, bbox);
+    out(`kps_${stride}`, 10, kps);
+  }
+  return g.toBytes();
+}
+
 /** An opaque test picture: smooth gradients with a few sharp edges, deterministic. */
 export function testPicture(width: number, height: number, alpha?: (x: number, y: number) => number): RgbaImage {
   const data = new Uint8ClampedArray(width * height * 4);
