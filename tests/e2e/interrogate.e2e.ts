@@ -109,4 +109,6 @@ test('captions, interrogates, scores and checks an image; labels stay text; copy
   await page.getByRole('button', { name: 'Interrogate' }).click();
   await expect(status).toContainText('(0 labels embedded)', { timeout: 60_000 });
   expect(dialogs).toEqual([]);
+  // For checking the results view by eye (kept with the test's output, not committed).
+  await page.screenshot({ path: test.info().outputPath('interrogate-results.png'), fullPage: true });
 });
