@@ -150,7 +150,9 @@ describe('abort at any point', () => {
   });
 
   it('a crash between a chunk and its record leaves one stray chunk, removed on resume', async () => {
-    const { m, cache, name } = await manager([{ faults: 'cut=0.5&trickle=32768&tick=1' }], { retries: 0 });
+    // Only the first request is cut: on a loaded machine the client may hold fewer bytes than the
+    // server sent, so the resume can start before the cut point and must not be cut again.
+    const { m, cache, name } = await manager([{ faults: 'cut=0.5&cutTimes=1&trickle=32768&tick=1' }], { retries: 0 });
     await expect(m.download(name)).rejects.toMatchObject({ code: 'network' });
     const key = fileKey(name, 'model.onnx');
     const record = (await cache.files.get(key))!;
