@@ -44,8 +44,30 @@ export async function decode(image: Blob | RgbaImage, signal?: AbortSignal): Pro
   return (await decodeImage(image, { ...IMAGE_LIMITS, signal })).image;
 }
 
+/**
+ * One pipeline model per loaded model: building it parses tokenizers and weights (BLIP's
+ * 30,000-word vocabulary, the predictor's safetensors), which a second call must not repeat. Keyed
+ * by the LoadedModel, so a model loaded again (new sessions) gets a fresh one.
+ */
+function memo<T>(build: (model: LoadedModel<ModelSession>) => T): (model: LoadedModel<ModelSession>) => T {
+  const made = new WeakMap<LoadedModel<ModelSession>, T>();
+  return (model) => {
+    if (!made.has(model)) {
+      const value = build(model);
+      made.set(model, value);
+      // A build that failed (a tokenizer that could not be fetched) is tried again next time.
+      if (value instanceof Promise) value.catch(() => made.delete(model));
+    }
+    return made.get(model)!;
+  };
+}
+
 export class InterrogateJobs {
   private readonly clips = new Map<string, HeldClip>();
+  private readonly blip = memo(blipModelOf);
+  private readonly coca = memo(cocaModelOf);
+  private readonly checker = memo(safetyModelOf);
+  private readonly mlp = memo(predictorOf);
 
   constructor(
     private readonly holder: ModelHolder,
@@ -72,8 +94,8 @@ export class InterrogateJobs {
     const options = { generation: request.generation ?? {}, signal: job.signal, onProgress: job.onProgress };
     const result =
       kind === 'blip'
-        ? await blipCaption(blipModelOf(loaded), pixels, { ...options, preset: (request.preset ?? 'horde') as CaptionPreset })
-        : await cocaCaption(await cocaModelOf(loaded), pixels, { ...options, preset: (request.preset ?? 'coca') as CocaPreset });
+        ? await blipCaption(this.blip(loaded), pixels, { ...options, preset: (request.preset ?? 'horde') as CaptionPreset })
+        : await cocaCaption(await this.coca(loaded), pixels, { ...options, preset: (request.preset ?? 'coca') as CocaPreset });
     return { model: request.model, kind, text: result.text, backend: backendOf(loaded, 'text_decoder'), ms: performance.now() - started };
   }
 
@@ -113,7 +135,7 @@ export class InterrogateJobs {
   async aesthetic(image: Blob | RgbaImage, predictor: string, job: Job = {}): Promise<AestheticResult> {
     const { entry } = requireKind(await this.holder.current(), predictor, ['predictor']);
     const pixels = await decode(image, job.signal);
-    const mlp = predictorOf(await this.holder.load(predictor, job));
+    const mlp = this.mlp(await this.holder.load(predictor, job));
     const held = await this.clip(entry.baseline, job);
     const embedding = await held.interrogator.imageEmbedding(pixels, { signal: job.signal });
     return { model: predictor, clipModel: entry.baseline, score: scoreEmbedding(mlp, embedding), architecture: mlp.architecture };
@@ -123,14 +145,14 @@ export class InterrogateJobs {
     requireKind(await this.holder.current(), checker, ['safety']);
     const pixels = await decode(image, job.signal);
     const loaded = await this.holder.load(checker, job);
-    return { model: checker, nsfw: await isUnsafe(safetyModelOf(loaded), pixels, job.signal), backend: backendOf(loaded, 'model') };
+    return { model: checker, nsfw: await isUnsafe(this.checker(loaded), pixels, job.signal), backend: backendOf(loaded, 'model') };
   }
 
   async checkSafety(images: readonly (Blob | RgbaImage)[], checker: string, job: Job = {}): Promise<SafetyCheckResult> {
     requireKind(await this.holder.current(), checker, ['safety']);
     const pixels: RgbaImage[] = [];
     for (const image of images) pixels.push(await decode(image, job.signal));
-    return checkSafety(safetyModelOf(await this.holder.load(checker, job)), pixels, job);
+    return checkSafety(this.checker(await this.holder.load(checker, job)), pixels, job);
   }
 
   /** Each requested part in turn on one decode; a part that fails is reported, the rest still run. */
