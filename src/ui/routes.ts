@@ -14,7 +14,7 @@ export const routes: readonly Route[] = [
   { id: 'interrogate', title: 'Interrogate', summary: 'Caption an image with BLIP or CoCa, rank labels with CLIP, score aesthetics.', ready: true },
   { id: 'train', title: 'Train', summary: 'Train a LoRA or an aesthetic predictor on a folder of your images.', ready: false },
   { id: 'models', title: 'Models', summary: 'Download, import and remove models; see the storage they use.', ready: true },
-  { id: 'gallery', title: 'Gallery', summary: 'Every result with its parameters, searchable and exportable.', ready: false },
+  { id: 'gallery', title: 'Gallery', summary: 'Every result with its parameters, searchable and exportable.', ready: true },
   { id: 'settings', title: 'Settings', summary: 'Backend, precision, threads and storage.', ready: true },
 ];
 

@@ -3,6 +3,7 @@
 import { isCancelled } from '../../shared/errors.ts';
 import type { AnalyzeResult, CaptionPresetName, CaptionResult, InterrogateModels, InterrogateRole, ProgressEvent, RoleModel } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
+import { addToGallery } from './gallery.svelte.ts';
 
 export type Busy = 'caption' | 'interrogate' | null;
 
@@ -83,7 +84,17 @@ export class InterrogateState {
     await this.run('caption', async (options) => {
       this.caption = await workers.call('interrogate', 'caption', [image, request], options);
       this.message = `Captioned with ${this.caption.model} on ${this.caption.backend} in ${(this.caption.ms / 1000).toFixed(1)} s.`;
+      void this.keepCaption(image, this.caption, request.preset);
     });
+  }
+
+  /** Keeps the caption in the gallery with the image it describes; a full disk is reported, the caption stays here. */
+  private async keepCaption(image: File, caption: CaptionResult, preset: string | undefined): Promise<void> {
+    try {
+      await addToGallery({ kind: 'caption', image, text: caption.text, params: { process: { model: caption.model, ...(preset ? { settings: { Preset: preset } } : {}) } } });
+    } catch (error) {
+      this.message = `${this.message ?? ''} The caption was not saved to the gallery: ${error instanceof Error ? error.message : String(error)}`.trim();
+    }
   }
 
   async runInterrogate(): Promise<void> {

@@ -1,6 +1,8 @@
 import { isCancelled } from '../../shared/errors.ts';
 import type { PostProcessModel, PostProcessResult, ProgressEvent, RestoreRequest, UpscaleRequest } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
+import { parametersFromPng } from '../../shared/png/index.ts';
+import { addToGallery } from './gallery.svelte.ts';
 
 export type Operation = 'upscale' | 'restore';
 
@@ -162,6 +164,7 @@ export class PostProcessState {
         suffix = `${this.restorer}-restored`;
       }
       this.show(result, `${baseName(this.file.name)}-${suffix}.png`);
+      void this.keep(result, this.file);
     } catch (error) {
       if (isCancelled(error)) this.message = 'Cancelled.';
       else this.error = error instanceof Error ? error.message : String(error);
@@ -189,6 +192,24 @@ export class PostProcessState {
     } finally {
       delete this.downloading[name];
       await this.loadModels();
+    }
+  }
+
+  /**
+   * Keeps the result in the gallery with the model and settings that made it, and the source's
+   * generation parameters when it was a generated PNG. A full disk is reported; the result stays here.
+   */
+  private async keep(result: PostProcessResult, source: File): Promise<void> {
+    if (!result.png) return;
+    const upscale = this.operation === 'upscale';
+    const settings: Record<string, number | string> = upscale ? { 'Upscale by': this.scale } : { Strength: this.strength };
+    if (!upscale && this.restorerType === 'codeformer') settings.Fidelity = this.fidelity;
+    if (!upscale && this.background) Object.assign(settings, { 'Background upscaler': this.background, 'Upscale by': this.scale });
+    const generation = parametersFromPng(await source.arrayBuffer()) ?? undefined;
+    try {
+      await addToGallery({ kind: upscale ? 'upscale' : 'restore', image: result.png, params: { process: { model: upscale ? this.upscaler : this.restorer, settings }, ...(generation ? { generation } : {}) } });
+    } catch (error) {
+      this.message = `${this.message ?? ''} Not saved to the gallery: ${error instanceof Error ? error.message : String(error)}`.trim();
     }
   }
 
