@@ -1,5 +1,5 @@
 // The Gallery page on the production build: a PNG carrying A1111 parameters imported, found by
-// search, downloaded with the same parameters, handed to the Generate page; a prompt that looks
+// search, downloaded with the same parameters, filling the Generate form; a prompt that looks
 // like HTML shown as text; zip export and import; two tabs importing at once; and storage running
 // out (Chromium's quota override), which refuses the new result with its size and deletes nothing.
 import { expect, test, type Page } from '@playwright/test';
@@ -60,9 +60,16 @@ test('a PNG with A1111 parameters goes in, is found, comes out with the same par
   await card.getByRole('button', { name: 'Use parameters' }).click();
   await expect(page).toHaveURL(/#\/generate$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Generate' })).toBeVisible();
-  // The Generate page takes the hand-off when it mounts; it is gone or still waiting, never changed.
-  const left = await page.evaluate(() => sessionStorage.getItem('nataili-web:generate-parameters'));
-  if (left !== null) expect(JSON.parse(left)).toEqual(parseParameters(PARAMETERS));
+  // The Generate form takes what it offers and names the rest (this size and model are not offered).
+  await expect(page.getByRole('textbox', { name: 'Prompt', exact: true })).toHaveValue('a lighthouse at dusk, oil painting');
+  await expect(page.getByRole('textbox', { name: 'Negative prompt', exact: true })).toHaveValue('blurry, text');
+  await expect(page.getByRole('combobox', { name: 'Sampler' })).toHaveValue('k_dpmpp_2m_karras');
+  await expect(page.getByRole('spinbutton', { name: 'Steps', exact: true })).toHaveValue('30');
+  await expect(page.getByRole('spinbutton', { name: 'Seed', exact: true })).toHaveValue('123456789');
+  await expect(page.getByRole('main').getByRole('status')).toHaveText(
+    "Settings filled in from the image's parameters; not used: height 48, model stable_diffusion (not available here).",
+  );
+  expect(await page.evaluate(() => sessionStorage.getItem('nataili-web:generate-parameters'))).toBeNull();
 
   await page.goto('/#/gallery');
   await cards(page).first().getByRole('button', { name: 'Delete' }).click();
@@ -136,4 +143,28 @@ test('a full quota refuses the new result with its size, and deletes nothing', a
   }
   await page.reload();
   await expect(cards(page)).toHaveCount(1);
+});
+
+test('an upscale on the Post-process page lands in the gallery with its model, and keeps the source prompt', async ({ page }) => {
+  test.setTimeout(120_000);
+  // A generated 32×32 picture: its parameters travel with the upscale.
+  const source = await pngWith('a troll, pencil sketch\nSteps: 9, Seed: 5, Size: 32x32', 32, 32);
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  await nav.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('radio', { name: 'WASM (CPU)' }).check();
+  await nav.getByRole('link', { name: 'Post-process' }).click();
+  await page.getByLabel('Image').setInputFiles({ name: 'troll.png', mimeType: 'image/png', buffer: source });
+  await page.getByRole('button', { name: 'Upscale', exact: true }).click();
+  await expect(page.getByRole('img', { name: 'Result' })).toBeVisible({ timeout: 90_000 });
+
+  await nav.getByRole('link', { name: 'Gallery' }).click();
+  const card = cards(page).first();
+  await expect(card.getByRole('img', { name: 'a troll, pencil sketch' })).toBeVisible();
+  await expect(card.getByText(/^Upscaled · .* · 128×128$/)).toBeVisible();
+  await card.getByText('Parameters', { exact: true }).click();
+  await expect(card.getByText('realesr-animevideov3-x4')).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'Download' }).click()]);
+  const bytes = new Uint8Array(Buffer.concat(await (await download.createReadStream()).toArray()));
+  expect(getPngText(bytes, 'postprocessing')).toBe('Postprocess model: realesr-animevideov3-x4, Upscale by: 4');
+  expect(parametersFromPng(bytes)?.prompt).toBe('a troll, pencil sketch');
 });

@@ -6,7 +6,7 @@ import type { GenerationParameters } from '../../shared/png/parameters.ts';
 import type { RgbaImage } from '../../shared/image/types.ts';
 import type { GenerateJob, GenerateJobResult, LoraUse, ProgressEvent, SdFile, SdModelInfo } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
-import { DEFAULT_PARAMS, type GenerateParams } from '../features/generate/options.ts';
+import { DEFAULT_PARAMS, SAMPLERS, SIZES, type GenerateParams } from '../features/generate/options.ts';
 import { rgbaToUrl } from '../features/generate/pixels.ts';
 
 export interface Progress {
@@ -62,6 +62,37 @@ export class GenerateState {
   private stepTimes: number[] = [];
   /** Called with each result as it arrives; by default the gallery worker stores it with its parameters. */
   onResult: ((result: GenerateResult) => void | Promise<void>) | null = (result) => this.saveToGallery(result);
+
+  /**
+   * Fills the form from generation parameters (the Gallery's "Use parameters", a PNG's A1111 text):
+   * what this page offers is taken, the rest is named in the status line.
+   */
+  useParameters(p: GenerationParameters): void {
+    const next: GenerateParams = { ...this.params, prompt: p.prompt, negativePrompt: p.negativePrompt };
+    const skipped: string[] = [];
+    if (p.sampler !== undefined) {
+      if ((SAMPLERS as readonly string[]).includes(p.sampler)) next.sampler = p.sampler;
+      else skipped.push(`sampler ${p.sampler}`);
+    }
+    if (p.steps !== undefined && p.steps >= 1) next.steps = p.steps;
+    if (p.cfgScale !== undefined) next.cfgScale = p.cfgScale;
+    if (typeof p.seed === 'number' && Number.isSafeInteger(p.seed) && p.seed >= 0) next.seed = p.seed;
+    else if (p.seed !== undefined) skipped.push(`seed ${p.seed}`);
+    for (const side of ['width', 'height'] as const) {
+      const value = p[side];
+      if (value === undefined) continue;
+      if ((SIZES as readonly number[]).includes(value)) next[side] = value;
+      else skipped.push(`${side} ${value}`);
+    }
+    if (p.denoisingStrength !== undefined) next.denoisingStrength = p.denoisingStrength;
+    if (p.clipSkip !== undefined && p.clipSkip >= 1) next.clipSkip = p.clipSkip;
+    if (p.model !== undefined) {
+      if (this.models.some((m) => m.name === p.model && m.ready)) next.model = p.model;
+      else skipped.push(`model ${p.model} (not available here)`);
+    }
+    this.params = next;
+    this.message = `Settings filled in from the image's parameters${skipped.length ? `; not used: ${skipped.join(', ')}` : ''}.`;
+  }
 
   async loadModels(): Promise<void> {
     try {
