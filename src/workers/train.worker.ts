@@ -19,15 +19,13 @@ exposeJobs<TrainApi>({
   resumeLora: (_context, runId, files) => lora.resume(runId, files),
   status: (_context, since) => ({ lora: lora.snapshot(since ?? 0), predictor: predictor.snapshot() }),
   pause: () => lora.pause(),
-  stop: async () => {
-    const [run, head] = await Promise.all([lora.pause(true), predictor.stop()]);
-    return { lora: run, predictor: head };
-  },
+  stop: () => lora.pause(true),
   runs: () => store.list(),
   deleteRun: (_context, runId) => store.delete(runId),
   exportLora: (_context, runId, precision) => lora.export(runId, precision),
   clipModels: () => predictor.clipModels(),
   preparePredictor: (_context, request) => predictor.prepare(request),
   trainPredictor: (_context, request) => predictor.train(request),
+  stopPredictor: () => predictor.stop(),
   exportPredictor: (_context, name) => predictor.export(name),
 });

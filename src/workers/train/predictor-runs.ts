@@ -27,7 +27,7 @@ export class PredictorRuns {
   private holder: ModelHolder | undefined;
   private data: { clipModel: string; x: Float32Array[]; y: number[] } | null = null;
   private head: TrainedHead | null = null;
-  private status: PredictorStatus = { state: 'idle', done: 0, total: 0, history: [], bestEpoch: null, bestAccuracy: null, error: null };
+  private status: PredictorStatus = { state: 'idle', done: 0, total: 0, history: [], embedded: 0, bestEpoch: null, bestAccuracy: null, error: null };
   private stopWanted = false;
   private work: Promise<void> = Promise.resolve();
 
@@ -68,7 +68,7 @@ export class PredictorRuns {
     if (this.busy()) throw new InvalidInputError('The predictor is busy; stop it first.');
     const { images, skipped } = await ratedImages(request.files, request.ratingSource);
     if (images.length < 2) throw new InvalidInputError(`Only ${images.length} rated image(s) found: ${request.ratingSource === 'directory' ? 'put images in folders named by their rating (5, 7.5, …)' : 'give each image a .txt file holding its rating'}.`);
-    this.status = { state: 'preparing', done: 0, total: images.length, history: [], bestEpoch: null, bestAccuracy: null, error: null };
+    this.status = { state: 'preparing', done: 0, total: images.length, history: [], embedded: 0, bestEpoch: null, bestAccuracy: null, error: null };
     this.data = null;
     this.head = null;
     this.background(async () => {
@@ -81,6 +81,7 @@ export class PredictorRuns {
         },
       });
       this.data = { clipModel: request.clipModel, x, y };
+      this.status.embedded = x.length;
       this.status.error = skipped.length ? `${skipped.length} image(s) skipped: ${skipped.slice(0, 3).map((s) => `${s.path} (${s.reason})`).join(', ')}` : null;
     }, () => 'idle');
     return this.snapshot();
@@ -104,7 +105,7 @@ export class PredictorRuns {
       ...(request.validation ? { validation: request.validation } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
     };
-    this.status = { state: 'training', done: 0, total: config.epochs, history: [], bestEpoch: null, bestAccuracy: null, error: null };
+    this.status = { state: 'training', done: 0, total: config.epochs, history: [], embedded: data.x.length, bestEpoch: null, bestAccuracy: null, error: null };
     this.background(async () => {
       const { backend } = await trainBackend(workerSettings().backend);
       try {

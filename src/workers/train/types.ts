@@ -105,6 +105,8 @@ export interface PredictorStatus {
   done: number;
   total: number;
   history: EpochReport[];
+  /** Rated embeddings ready to train on (0 until prepared). */
+  embedded: number;
   bestEpoch: number | null;
   bestAccuracy: number | null;
   error: string | null;
@@ -135,8 +137,8 @@ export interface TrainApi {
   status(since?: number): Promise<TrainStatus>;
   /** Ends the current LoRA run after its step with a checkpoint; resumable. */
   pause(): Promise<LoraRunStatus | null>;
-  /** As pause, then the run is over (its checkpoint stays, to export); also stops predictor training. */
-  stop(): Promise<TrainStatus>;
+  /** As pause, then the run is over (its checkpoint stays, to export). */
+  stop(): Promise<LoraRunStatus | null>;
   /** Stored checkpoints, newest first. */
   runs(): Promise<CheckpointSummary[]>;
   deleteRun(runId: string): Promise<void>;
@@ -148,6 +150,8 @@ export interface TrainApi {
   preparePredictor(request: PredictorPrepareRequest): Promise<PredictorStatus>;
   /** Trains the head on the prepared embeddings (background). */
   trainPredictor(request?: PredictorTrainRequest): Promise<PredictorStatus>;
+  /** Ends embedding or training after the current image or epoch; a trained head keeps its best epoch. */
+  stopPredictor(): Promise<PredictorStatus>;
   /** The best head as .safetensors, and a catalog entry that installs it on the Models page. */
   exportPredictor(name: string): Promise<{ weights: ExportedFile; catalog: ExportedFile }>;
 }
