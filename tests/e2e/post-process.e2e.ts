@@ -51,6 +51,24 @@ test('offline, the built app upscales a picture with the built-in model and down
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
 });
 
+test('progress counts tiles, and Cancel stops the job', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#/settings');
+  await page.getByRole('radio', { name: 'WASM (CPU)' }).check();
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Post-process' }).click();
+  await page.getByText('Advanced').click();
+  await page.getByLabel('Tile size').selectOption('64');
+  const big = readFileSync(new URL('../fixtures/images/troll-head-128.png', import.meta.url));
+  await page.getByLabel('Image').setInputFiles({ name: 'troll-128.png', mimeType: 'image/png', buffer: big });
+  await page.getByRole('button', { name: 'Upscale', exact: true }).click();
+  await expect(page.getByText(/^Tile [12] of 4$/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('progressbar', { name: 'Progress' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Cancelled.' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Result' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Upscale', exact: true })).toBeEnabled();
+});
+
 test('a file that is not an image gives a clear message in an alert', async ({ page }) => {
   await page.goto('/#/post-process');
   await page.getByLabel('Image').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('a photo of a cat\n') });
