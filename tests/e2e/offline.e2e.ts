@@ -27,6 +27,6 @@ test('the installed app reloads and works offline', async ({ page, context }) =>
   expect(wasm.size).toBeGreaterThan(1_000_000);
 
   // Navigation between pages still works offline.
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Settings', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
 });
