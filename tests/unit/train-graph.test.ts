@@ -8,6 +8,8 @@ import { CpuBackend } from '../../src/pipelines/train/graph/cpu-backend.ts';
 import { loraRun, NATAILI_LORA } from '../../src/pipelines/train/lora/lora.ts';
 import { clipTextForward } from '../../src/pipelines/train/text/clip-text.ts';
 import { unetForward } from '../../src/pipelines/train/unet/forward.ts';
+import { dreamBoothStepCost } from '../../src/pipelines/train/dreambooth/cost.ts';
+import { SD1_TEXT } from '../../src/pipelines/train/text/clip-text.ts';
 import { sd1UnetLayout } from '../../src/pipelines/train/unet/layout.ts';
 import { unetParams } from '../../src/pipelines/train/unet/params.ts';
 import { clipTokenizer } from './clip-fixtures.ts';
@@ -50,5 +52,18 @@ describe('training graph vs onnxruntime', () => {
     const specs = unetParams(sd1UnetLayout());
     expect(specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1), 0)).toBe(859_520_964);
     expect(specs.map((s) => s.name)).toEqual(expect.arrayContaining(['up_blocks.3.attentions.2.transformer_blocks.0.attn2.to_k.weight', 'down_blocks.3.resnets.1.conv2.bias']));
+  });
+
+  it('counts an SD 1.5 512² step without weights: about 0.86 TFLOP forward, 3.7 GiB of fp32 weights', () => {
+    const cost = dreamBoothStepCost(sd1UnetLayout(), SD1_TEXT, { batch: 1, latentHeight: 64, latentWidth: 64, lora: { rank: 4, alpha: 4, dropout: 0.1 } });
+    expect(cost.forwardFlops / 1e9).toBeGreaterThan(800);
+    expect(cost.forwardFlops / 1e9).toBeLessThan(900);
+    // Frozen weights take no weight gradient: backward is about one more forward (plus attention's two).
+    expect(cost.backwardFlops / cost.forwardFlops).toBeGreaterThan(1);
+    expect(cost.backwardFlops / cost.forwardFlops).toBeLessThan(1.3);
+    // UNet 859,520,964 + CLIP text 123,060,480 parameters, fp32, plus the adapters and their two AdamW moments.
+    expect(cost.weightBytes).toBe(4 * (859_520_964 + 123_060_480) + 12 * cost.trainableParams);
+    // Rank 4 on 16 transformer blocks × 9 projections and 12 text layers × 4.
+    expect(cost.trainableParams).toBe(1_541_376);
   });
 });
