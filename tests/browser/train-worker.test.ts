@@ -98,7 +98,7 @@ describe('train worker: LoRA', () => {
     const exported = await train.exportLora(started.runId, 'fp32');
     expect(exported.name).toBe('sks_dog.safetensors');
     expect(readLora(exported.data.slice()).modules).toHaveLength(27 + 8);
-    const request = { model: 'tiny-sd', prompt: 'a photo of sks dog', sampler: 'k_euler', steps: 2, width: 64, height: 64, seed: 3, safetyCheck: false, previews: false };
+    const request = { model: 'tiny-sd', prompt: 'a photo of sks dog', sampler: 'k_euler', steps: 2, width: 64, height: 64, seed: 3, safetyCheck: false, previews: false, backend: 'wasm' as const };
     const plain = await host.call('generate', 'generate', [request]);
     await host.call('generate', 'addLora', ['sks', exported.data]);
     const styled = await host.call('generate', 'generate', [{ ...request, loras: [{ name: 'sks' }] }]);

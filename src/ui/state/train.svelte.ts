@@ -8,6 +8,7 @@ import { workers } from '../../workers/client.ts';
 export interface LoraForm {
   rank: number;
   alpha: number;
+  dropout: number;
   learningRate: number;
   textLearningRate: number;
   steps: number;
@@ -26,6 +27,7 @@ export interface LoraForm {
 export const LORA_DEFAULTS: LoraForm = {
   rank: 4,
   alpha: 4,
+  dropout: 0.1,
   learningRate: 1e-4,
   textLearningRate: 5e-6,
   steps: 1000,
@@ -115,6 +117,7 @@ export class TrainState {
     return {
       rank: f.rank,
       alpha: f.alpha,
+      dropout: f.dropout,
       learningRate: f.learningRate,
       textLearningRate: f.textLearningRate,
       maxTrainSteps: f.steps,

@@ -22,16 +22,31 @@ import { InvalidInputError } from '../../shared/errors.ts';
 import { runOf } from '../interrogate/holder.ts';
 import type { BaseModel } from './models.ts';
 
-export async function trainBackend(override: BackendOverride): Promise<{ backend: TrainBackend<unknown>; notes: string[] }> {
-  if (override === 'wasm') return { backend: new CpuBackend(), notes: ['Settings ask for WASM: training runs on the CPU references, which is slow.'] };
+let shared: GpuBackend | null = null;
+
+/**
+ * The training backend: one WebGPU device per worker, kept between runs so a resumed run does not
+ * compile every shader again; the CPU references when Settings ask for WASM or WebGPU is missing.
+ * `done()` gives a run's pooled buffers back.
+ */
+export async function trainBackend(override: BackendOverride): Promise<{ backend: TrainBackend<unknown>; notes: string[]; done: () => void }> {
+  const cpu = (note: string) => ({ backend: new CpuBackend() as TrainBackend<unknown>, notes: [note], done: () => undefined });
+  if (override === 'wasm') return cpu('Settings ask for WASM: training runs on the CPU references, which is slow.');
   try {
     const adapter = await navigator.gpu?.requestAdapter();
     if (!adapter) throw new Error('no WebGPU adapter');
+    if (!shared) {
+      const made = await GpuBackend.create(adapter);
+      shared = made;
+      void made.ctx.device.lost.then(() => {
+        if (shared === made) shared = null;
+      });
+    }
+    const gpu = shared;
     const notes = adapter.info?.isFallbackAdapter ? ['WebGPU runs on a software adapter here: training is slow.'] : [];
-    return { backend: (await GpuBackend.create(adapter)) as TrainBackend<unknown>, notes };
+    return { backend: gpu as TrainBackend<unknown>, notes, done: () => gpu.trim() };
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return { backend: new CpuBackend(), notes: [`No WebGPU (${why}): training runs on the CPU, which is slow.`] };
+    return cpu(`No WebGPU (${error instanceof Error ? error.message : String(error)}): training runs on the CPU, which is slow.`);
   }
 }
 

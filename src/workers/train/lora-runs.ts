@@ -54,14 +54,14 @@ export class LoraRuns {
     if (resume && resume.dataset !== dataset.signature) throw new InvalidInputError(`Run ${resume.runId} was trained on other images; pick the same folder to resume it.`);
     const runId = resume?.runId ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
     const name = resume?.name ?? (request.name?.trim() || 'lora');
-    const { backend, notes } = await trainBackend(workerSettings().backend);
+    const { backend, notes, done: releaseBuffers } = await trainBackend(workerSettings().backend);
     const status: LoraRunStatus = { runId, name, model: request.model, state: 'loading', step: resume?.step ?? 0, total: 0, curve: resume?.curve ?? [], etaSeconds: null, stepsPerSecond: null, backend: backend.kind, notes, error: null };
     const current: Current = { status, pauseWanted: false, stopWanted: false, finished: Promise.resolve(), started: performance.now(), stepsAtStart: status.step };
     this.current = current;
     const files = new Map(request.files.map((f) => [f.path.replace(/\\/g, '/').replace(/^\/+/, ''), f.file]));
     current.finished = (async () => {
       // Undone in reverse order however far the start got.
-      const cleanup: (() => unknown)[] = [() => backend.destroy()];
+      const cleanup: (() => unknown)[] = [releaseBuffers];
       try {
         const model = await baseModel(request.model);
         cleanup.unshift(() => model.done());

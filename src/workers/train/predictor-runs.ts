@@ -107,7 +107,7 @@ export class PredictorRuns {
     };
     this.status = { state: 'training', done: 0, total: config.epochs, history: [], embedded: data.x.length, bestEpoch: null, bestAccuracy: null, error: null };
     this.background(async () => {
-      const { backend } = await trainBackend(workerSettings().backend);
+      const { backend, done } = await trainBackend(workerSettings().backend);
       try {
         this.head = await trainPredictor(backend, data.x, data.y, config, {
           stopRequested: () => this.stopWanted,
@@ -119,7 +119,7 @@ export class PredictorRuns {
         this.status.bestEpoch = this.head.bestEpoch;
         this.status.bestAccuracy = this.head.bestAccuracy;
       } finally {
-        backend.destroy();
+        done();
       }
     }, () => (this.stopWanted ? 'stopped' : 'finished'));
     return this.snapshot();

@@ -137,10 +137,14 @@ export class GpuBackend implements TrainBackend<Tensor> {
   readonly kind = 'webgpu' as const;
   private readonly selectorCache = new Map<string, [Tensor, Tensor]>();
 
-  constructor(readonly ctx: GpuContext) {}
+  /** `ownsDevice`: destroy() ends the device too (it was made for this backend). */
+  constructor(
+    readonly ctx: GpuContext,
+    private readonly ownsDevice = false,
+  ) {}
 
   static async create(adapter?: GPUAdapter): Promise<GpuBackend> {
-    return new GpuBackend(await GpuContext.create(adapter));
+    return new GpuBackend(await GpuContext.create(adapter), true);
   }
 
   parameter(data: ArrayLike<number>, shape: Shape, options: { trainable?: boolean; label?: string } = {}): Tensor {
@@ -185,10 +189,17 @@ export class GpuBackend implements TrainBackend<Tensor> {
     return this.ctx.sync();
   }
 
+  /** Returns pooled buffers to the GPU between runs; compiled pipelines stay (SwiftShader takes seconds per shader). */
+  trim(): void {
+    this.ctx.flush();
+    this.ctx.pool.trim();
+  }
+
   destroy(): void {
     for (const [a, b] of this.selectorCache.values()) this.ctx.release(a, b);
     this.selectorCache.clear();
     this.ctx.destroy();
+    if (this.ownsDevice) this.ctx.device.destroy();
   }
 
   private selectors(ca: number, cb: number): [Tensor, Tensor] {
