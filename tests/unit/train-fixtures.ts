@@ -10,6 +10,10 @@ import { loadUnet, type UnetModel } from '../../src/pipelines/train/unet/model.t
 import { unetParams } from '../../src/pipelines/train/unet/params.ts';
 import { positionalOnnxSource } from '../../src/pipelines/train/weights/sources.ts';
 import { bytesOf, openRunner } from './sd-pipeline-fixtures.ts';
+import type { DreamBoothModels } from '../../src/pipelines/train/dreambooth/step.ts';
+import type { DatasetItem } from '../../src/pipelines/train/dataset/scan.ts';
+import type { RgbaImage } from '../../src/shared/image/types.ts';
+import { clipTokenizer, noise } from './clip-fixtures.ts';
 
 export { bytesOf, openRunner };
 
@@ -40,10 +44,6 @@ export async function ortRun(bytes: Uint8Array, feeds: Record<string, ort.Tensor
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array]));
 }
 
-import type { DreamBoothModels } from '../../src/pipelines/train/dreambooth/step.ts';
-import type { DatasetItem } from '../../src/pipelines/train/dataset/scan.ts';
-import type { RgbaImage } from '../../src/shared/image/types.ts';
-import { clipTokenizer, noise } from './clip-fixtures.ts';
 
 const runners = new Map<string, ReturnType<typeof openRunner>>();
 function runner(name: 'sd-text-encoder' | 'sd-vae-encoder' | 'sd-unet') {
