@@ -1,20 +1,12 @@
 // Comparisons and finite differences used by the Node and Chromium tests.
 
+import { mulberry32 } from '../../shared/random.ts';
 import type { F64 } from '../core/cpu.ts';
 import { numel } from '../core/shape.ts';
 import type { BoundCase } from './case.ts';
 
-/** A seeded generator (mulberry32): the same inputs on every run and in every browser. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator: the same inputs on every run and in every browser. */
+export const rng = mulberry32;
 
 export function hashSeed(text: string): number {
   let h = 2166136261;

@@ -3,17 +3,9 @@
 // stream carried across steps: a run resumed from a checkpoint at step s draws exactly what the
 // uninterrupted run drew there, so its loss curve is the same.
 
-/** mulberry32: a small, fast 32-bit generator; uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../shared/random.ts';
+
+export { mulberry32 };
 
 /** A 32-bit seed from any number of integers and labels (FNV-1a over their text, then mixed). */
 export function deriveSeed(...parts: readonly (number | string)[]): number {
