@@ -3,35 +3,8 @@
 // and loses every colour under α=0. Here the bytes go into the file untouched, and the same
 // code runs in Node. Compression is the platform's zlib (CompressionStream('deflate') writes
 // the zlib format PNG's IDAT wants); filters are chosen per row by libpng's heuristic.
+import { concatBytes, encodeChunk, PNG_SIGNATURE } from '../png/chunks.ts';
 import { assertRgbaImage, hasTransparency, type RgbaImage } from './types.ts';
-
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(payload, 8);
-  view.setUint32(8 + payload.length, crc32(out.subarray(4, 8 + payload.length)));
-  return out;
-}
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
@@ -107,14 +80,7 @@ export async function encodePngBytes(image: RgbaImage): Promise<Uint8Array<Array
   ihdr[8] = 8; // bit depth
   ihdr[9] = alpha ? 6 : 2; // colour type: RGBA or RGB; compression, filter, interlace stay 0
   const idat = await zlibDeflate(filterRows(pixels, width, height, bpp) as Uint8Array<ArrayBuffer>);
-  const parts = [new Uint8Array(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes([new Uint8Array(PNG_SIGNATURE), encodeChunk('IHDR', ihdr), encodeChunk('IDAT', idat), encodeChunk('IEND', new Uint8Array(0))]);
 }
 
 export async function encodePng(image: RgbaImage): Promise<Blob> {

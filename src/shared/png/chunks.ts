@@ -70,6 +70,11 @@ export function rewritePng(png: Uint8Array, added: readonly Uint8Array[], keep: 
     if (chunk.type === 'IEND') parts.push(...added);
     if (chunk.type === 'IEND' || keep(chunk)) parts.push(png.subarray(chunk.offset, chunk.offset + 12 + chunk.data.length));
   }
+  return concatBytes(parts);
+}
+
+/** The parts one after another, in a new buffer. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {

@@ -1,5 +1,6 @@
-// CRC-32 (ISO 3309, the polynomial PNG uses), over the chunk type and data. Kept here rather than
-// shared with image/encode-png.ts so reading a PNG's text never pulls in the encoder.
+// CRC-32 (ISO 3309, the polynomial PNG uses), over the chunk type and data. The encoder
+// (image/encode-png.ts) writes its chunks through png/chunks.ts, so reading a PNG's text still
+// never pulls in the encoder.
 
 const TABLE = (() => {
   const table = new Uint32Array(256);
