@@ -3,22 +3,16 @@
 
 import { addScaledInPlace, combine, toD } from '../tensor-ops.ts';
 import type { Denoiser, NoiseSource, SamplerOptions } from '../types.ts';
-import { ancestralStep, cancellable, requireRng, stepReporter } from './progress.ts';
+import { ancestralNoise, ancestralStep, kDiffusionLoop, requireRng } from './progress.ts';
 
 const sigmaOf = (t: number): number => Math.exp(-t);
 const tOf = (sigma: number): number => -Math.log(sigma);
 
 /** Port of k-diffusion sampling.py sample_dpmpp_2s_ancestral. */
 export async function sampleDpmpp2sAncestral(denoiser: Denoiser, x: Float32Array, sigmas: readonly number[], options: SamplerOptions = {}): Promise<Float32Array> {
-  const denoise = cancellable(denoiser, options.signal);
-  const report = stepReporter(options, sigmas.length - 1);
-  const eta = options.eta ?? 1;
-  const rng = eta ? requireRng(options, 'k_dpmpp_2s_a') : options.rng;
-  for (let i = 0; i < sigmas.length - 1; i++) {
-    const sigma = sigmas[i]!;
-    const denoised = await denoise(x, sigma);
-    options.onDenoised?.(denoised, i);
-    const { sigmaDown, sigmaUp } = ancestralStep(sigma, sigmas[i + 1]!, eta);
+  const { eta, addNoise } = ancestralNoise(options, 'k_dpmpp_2s_a');
+  return kDiffusionLoop(denoiser, x, sigmas, options, async (x, sigma, next, denoised, _i, denoise) => {
+    const { sigmaDown, sigmaUp } = ancestralStep(sigma, next, eta);
     if (sigmaDown === 0) {
       x = combine(1, x, sigmaDown - sigma, toD(x, sigma, denoised)); // Euler to sigma 0
     } else {
@@ -31,22 +25,16 @@ export async function sampleDpmpp2sAncestral(denoiser: Denoiser, x: Float32Array
       const denoised2 = await denoise(x2, sigmaOf(s));
       x = combine(sigmaOf(tNext) / sigmaOf(t), x, -Math.expm1(-h), denoised2);
     }
-    if (sigmas[i + 1]! > 0 && rng) addScaledInPlace(x, (options.sNoise ?? 1) * sigmaUp, rng.randn(x.length));
-    report(i + 1);
-  }
-  return x;
+    if (next > 0) addNoise(x, sigmaUp);
+    return x;
+  });
 }
 
 /** Port of k-diffusion sampling.py sample_dpmpp_2m: second order from the previous step's denoised. */
-export async function sampleDpmpp2m(denoiser: Denoiser, x: Float32Array, sigmas: readonly number[], options: SamplerOptions = {}): Promise<Float32Array> {
-  const denoise = cancellable(denoiser, options.signal);
-  const report = stepReporter(options, sigmas.length - 1);
+export function sampleDpmpp2m(denoiser: Denoiser, x: Float32Array, sigmas: readonly number[], options: SamplerOptions = {}): Promise<Float32Array> {
   let oldDenoised: Float32Array | undefined;
-  for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = await denoise(x, sigmas[i]!);
-    options.onDenoised?.(denoised, i);
-    const next = sigmas[i + 1]!;
-    const t = tOf(sigmas[i]!);
+  return kDiffusionLoop(denoiser, x, sigmas, options, (x, sigma, next, denoised, i) => {
+    const t = tOf(sigma);
     const tNext = tOf(next);
     const h = tNext - t;
     // At sigma 0, t is infinite; exp(−h) → 0 and −expm1(−h) → 1, so the step lands on `denoised`.
@@ -60,9 +48,8 @@ export async function sampleDpmpp2m(denoiser: Denoiser, x: Float32Array, sigmas:
       x = combine(ratio, x, weight, mixed);
     }
     oldDenoised = denoised;
-    report(i + 1);
-  }
-  return x;
+    return x;
+  });
 }
 
 /**
@@ -73,42 +60,32 @@ export async function sampleDpmpp2m(denoiser: Denoiser, x: Float32Array, sigmas:
  * two increments of one Brownian path are, so the sampler sees the same joint distribution.
  */
 export async function sampleDpmppSde(denoiser: Denoiser, x: Float32Array, sigmas: readonly number[], options: SamplerOptions & { r?: number } = {}): Promise<Float32Array> {
-  const denoise = cancellable(denoiser, options.signal);
-  const report = stepReporter(options, sigmas.length - 1);
   const eta = options.eta ?? 1;
   const r = options.r ?? 1 / 2;
   const sNoise = options.sNoise ?? 1;
   const rng = eta ? requireRng(options, 'k_dpmpp_sde') : options.rng;
-  for (let i = 0; i < sigmas.length - 1; i++) {
-    const sigma = sigmas[i]!;
-    const next = sigmas[i + 1]!;
-    const denoised = await denoise(x, sigma);
-    options.onDenoised?.(denoised, i);
-    if (next === 0) {
-      x = combine(1, x, next - sigma, toD(x, sigma, denoised));
-    } else {
-      const t = tOf(sigma);
-      const tNext = tOf(next);
-      const h = tNext - t;
-      const s = t + h * r;
-      const fac = 1 / (2 * r);
-      const noise = brownianPair(rng, x.length, sigma, sigmaOf(s), next);
-      // Step 1: to s, with noise
-      const first = ancestralStep(sigmaOf(t), sigmaOf(s), eta);
-      const sMinus = tOf(first.sigmaDown);
-      const x2 = combine(sigmaOf(sMinus) / sigmaOf(t), x, -Math.expm1(t - sMinus), denoised);
-      if (noise) addScaledInPlace(x2, sNoise * first.sigmaUp, noise.first);
-      const denoised2 = await denoise(x2, sigmaOf(s));
-      // Step 2: to t_next with the mixed data prediction, with noise
-      const second = ancestralStep(sigmaOf(t), sigmaOf(tNext), eta);
-      const nextMinus = tOf(second.sigmaDown);
-      const mixed = combine(1 - fac, denoised, fac, denoised2);
-      x = combine(sigmaOf(nextMinus) / sigmaOf(t), x, -Math.expm1(t - nextMinus), mixed);
-      if (noise) addScaledInPlace(x, sNoise * second.sigmaUp, noise.whole);
-    }
-    report(i + 1);
-  }
-  return x;
+  return kDiffusionLoop(denoiser, x, sigmas, options, async (x, sigma, next, denoised, _i, denoise) => {
+    if (next === 0) return combine(1, x, next - sigma, toD(x, sigma, denoised));
+    const t = tOf(sigma);
+    const tNext = tOf(next);
+    const h = tNext - t;
+    const s = t + h * r;
+    const fac = 1 / (2 * r);
+    const noise = brownianPair(rng, x.length, sigma, sigmaOf(s), next);
+    // Step 1: to s, with noise
+    const first = ancestralStep(sigmaOf(t), sigmaOf(s), eta);
+    const sMinus = tOf(first.sigmaDown);
+    const x2 = combine(sigmaOf(sMinus) / sigmaOf(t), x, -Math.expm1(t - sMinus), denoised);
+    if (noise) addScaledInPlace(x2, sNoise * first.sigmaUp, noise.first);
+    const denoised2 = await denoise(x2, sigmaOf(s));
+    // Step 2: to t_next with the mixed data prediction, with noise
+    const second = ancestralStep(sigmaOf(t), sigmaOf(tNext), eta);
+    const nextMinus = tOf(second.sigmaDown);
+    const mixed = combine(1 - fac, denoised, fac, denoised2);
+    x = combine(sigmaOf(nextMinus) / sigmaOf(t), x, -Math.expm1(t - nextMinus), mixed);
+    if (noise) addScaledInPlace(x, sNoise * second.sigmaUp, noise.whole);
+    return x;
+  });
 }
 
 /**

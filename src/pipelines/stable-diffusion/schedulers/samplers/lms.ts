@@ -3,7 +3,7 @@
 
 import { linearCombination, toD } from '../tensor-ops.ts';
 import type { Denoiser, SamplerOptions } from '../types.ts';
-import { cancellable, stepReporter } from './progress.ts';
+import { kDiffusionLoop } from './progress.ts';
 
 // 4-point Gauss–Legendre on [−1, 1]: exact for polynomials up to degree 7. The integrands are
 // Lagrange basis polynomials of degree order − 1 ≤ 3, so this is exact where k-diffusion calls
@@ -34,21 +34,15 @@ export function linearMultistepCoefficient(order: number, t: readonly number[], 
   return sum * half;
 }
 
-export async function sampleLms(denoiser: Denoiser, x: Float32Array, sigmas: readonly number[], options: SamplerOptions & { order?: number } = {}): Promise<Float32Array> {
-  const denoise = cancellable(denoiser, options.signal);
-  const report = stepReporter(options, sigmas.length - 1);
+export function sampleLms(denoiser: Denoiser, x: Float32Array, sigmas: readonly number[], options: SamplerOptions & { order?: number } = {}): Promise<Float32Array> {
   const order = options.order ?? 4;
   const ds: Float32Array[] = []; // newest last
-  for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = await denoise(x, sigmas[i]!);
-    options.onDenoised?.(denoised, i);
-    ds.push(toD(x, sigmas[i]!, denoised));
+  return kDiffusionLoop(denoiser, x, sigmas, options, (x, sigma, _next, denoised, i) => {
+    ds.push(toD(x, sigma, denoised));
     if (ds.length > order) ds.shift();
     const currentOrder = Math.min(i + 1, order);
     const coefficients = Array.from({ length: currentOrder }, (_, j) => linearMultistepCoefficient(currentOrder, sigmas, i, j));
     // coefficient j goes with the derivative j steps back
-    x = linearCombination([1, ...coefficients], [x, ...[...ds].reverse()]);
-    report(i + 1);
-  }
-  return x;
+    return linearCombination([1, ...coefficients], [x, ...[...ds].reverse()]);
+  });
 }
