@@ -2,6 +2,7 @@
 // settings (nataili's defaults), the run the train worker is doing (polled while it trains, its
 // loss curve gathered here), stored runs, and exports (downloaded, or handed to Generate).
 import { isCancelled } from '../../shared/errors.ts';
+import { NATAILI_DREAMBOOTH_DEFAULTS } from '../../shared/dreambooth-defaults.ts';
 import type { CheckpointSummary, CurvePoint, DatasetPreview, LoraRunStatus, LoraSettings, TrainBaseModel, TrainFile } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
 
@@ -23,23 +24,23 @@ export interface LoraForm {
   lrWarmupSteps: number;
 }
 
+const nataili = NATAILI_DREAMBOOTH_DEFAULTS;
+
 /** nataili's DreamBooth-LoRA defaults (1000 steps as its example run). */
 export const LORA_DEFAULTS: LoraForm = {
-  rank: 4,
-  alpha: 4,
-  dropout: 0.1,
-  learningRate: 1e-4,
-  textLearningRate: 5e-6,
+  ...nataili.lora,
+  learningRate: nataili.learningRate,
+  textLearningRate: nataili.textLearningRate,
   steps: 1000,
-  batchSize: 1,
-  resolution: 512,
-  seed: 69,
-  trainTextEncoder: true,
-  saveSteps: 500,
-  captionDropout: 0.04,
-  flipP: 0,
-  warmup: false,
-  lrWarmupSteps: 500,
+  batchSize: nataili.batchSize,
+  resolution: nataili.resolution,
+  seed: nataili.seed,
+  trainTextEncoder: nataili.trainTextEncoder,
+  saveSteps: nataili.saveSteps,
+  captionDropout: nataili.captionDropout,
+  flipP: nataili.flipP,
+  warmup: nataili.lrScheduler === 'constant_with_warmup',
+  lrWarmupSteps: nataili.lrWarmupSteps,
 };
 
 const ACTIVE = new Set(['loading', 'training', 'pausing']);

@@ -1,9 +1,10 @@
 // DreamBooth-LoRA settings with nataili's defaults (train/dreambooth/dreambooth_lora.py train()).
 
+import { NATAILI_DREAMBOOTH_DEFAULTS, type LrScheduler } from '../../../shared/dreambooth-defaults.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import type { LoraConfig } from '../lora/lora.ts';
 
-export type LrScheduler = 'constant' | 'constant_with_warmup';
+export type { LrScheduler };
 
 export interface DreamBoothConfig {
   lora: LoraConfig;
@@ -33,34 +34,8 @@ export interface DreamBoothConfig {
   prediction: 'epsilon' | 'v';
 }
 
-/**
- * nataili's defaults. Its lr_scheduler "constant" ignores lr_warmup_steps (diffusers'
- * get_scheduler), so the default run has no warmup; "constant_with_warmup" uses the 500 steps.
- * nataili uses 8-bit AdamW; ours keeps full-precision moments.
- */
-export const NATAILI_DREAMBOOTH: DreamBoothConfig = {
-  lora: { rank: 4, alpha: 4, dropout: 0.1 },
-  learningRate: 1e-4,
-  textLearningRate: 5e-6,
-  lrScheduler: 'constant',
-  lrWarmupSteps: 500,
-  beta1: 0.9,
-  beta2: 0.999,
-  weightDecay: 1e-2,
-  epsilon: 1e-8,
-  maxGradNorm: 1,
-  batchSize: 1,
-  resolution: 512,
-  seed: 69,
-  trainTextEncoder: true,
-  saveSteps: 500,
-  captionDropout: 0.04,
-  flipP: 0,
-  cropJitter: 20,
-  epochs: 1,
-  maxTrainSteps: null,
-  prediction: 'epsilon',
-};
+/** nataili's defaults, from shared/dreambooth-defaults.ts (the Train page's form starts from the same). */
+export const NATAILI_DREAMBOOTH: DreamBoothConfig = { ...NATAILI_DREAMBOOTH_DEFAULTS, lora: { ...NATAILI_DREAMBOOTH_DEFAULTS.lora } };
 
 export function dreamBoothConfig(overrides: Partial<Omit<DreamBoothConfig, 'lora'>> & { lora?: Partial<LoraConfig> } = {}): DreamBoothConfig {
   const config: DreamBoothConfig = { ...NATAILI_DREAMBOOTH, ...overrides, lora: { ...NATAILI_DREAMBOOTH.lora, ...overrides.lora } };
