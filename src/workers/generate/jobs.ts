@@ -6,25 +6,14 @@ import { readLora } from '../../pipelines/stable-diffusion/lora/index.ts';
 import { generate } from '../../pipelines/stable-diffusion/pipeline/generate.ts';
 import type { SdModels } from '../../pipelines/stable-diffusion/pipeline/types.ts';
 import { upscaleX4, UPSCALER_VAE_SCALE } from '../../pipelines/stable-diffusion/upscaler/upscale.ts';
-import { CLIP_TOKENIZER_PATH, ClipTokenizer } from '../../pipelines/tokenizers/clip.ts';
 import { NatailiError } from '../../shared/errors.ts';
+import { bundledClipTokenizer } from '../bundled-tokenizer.ts';
 import { depthRunner, safetyHook } from './extras.ts';
 import { keepLora, openRoles, type JobEnv, type OpenedRoles } from './models.ts';
 import { catalogSource, localSource, modelManager, type ModelSource, type Role } from './sources.ts';
 import type { GenerateJob, GenerateJobResult, JobReport, JobSettings, LoraInfo, SdFile, SdModelInfo, UpscaleJob, UpscaleJobResult, UseFilesOptions } from './types.ts';
 
 const local = new Map<string, { source: ModelSource; info: SdModelInfo }>();
-let tokenizer: Promise<ClipTokenizer> | undefined;
-
-/** The app's bundled CLIP BPE (SD 1 and SD 2 share the vocabulary; only the padding differs). */
-function clipTokenizer(): Promise<ClipTokenizer> {
-  const base = new URL(import.meta.env.BASE_URL ?? '/', self.location.origin);
-  tokenizer ??= ClipTokenizer.load(new URL(CLIP_TOKENIZER_PATH, base).href).catch((error: unknown) => {
-    tokenizer = undefined;
-    throw error;
-  });
-  return tokenizer;
-}
 
 /** The catalog manager; sessions of handed-over models survive a change of the user's catalogs. */
 function catalogs() {
@@ -69,7 +58,7 @@ async function sourceFor(name: string): Promise<ModelSource> {
 async function assemble(source: ModelSource, opened: OpenedRoles): Promise<SdModels> {
   const { runs, unetInfo, textInfo } = opened;
   if (!runs.text_encoder || !runs.unet || !runs.vae_decoder || !unetInfo || !textInfo) throw new NatailiError('model', `${source.name} is missing a text encoder, UNet or VAE decoder.`);
-  const clip = await clipTokenizer();
+  const clip = await bundledClipTokenizer(); // SD 1 and SD 2 share the vocabulary; only the padding differs
   return {
     family: source.family,
     prediction: source.prediction,

@@ -9,10 +9,11 @@ import { OPENAI_CLIP_TEXT, type ClipModel, type ModelRun } from '../../pipelines
 import { BLIP_IMAGE_CONFIG, imageConfigFromJson } from '../../pipelines/clip/preprocess.ts';
 import { AestheticMlp } from '../../pipelines/predictor/mlp.ts';
 import type { SafetyModel } from '../../pipelines/safety/checker.ts';
-import { CLIP_TOKENIZER_PATH, ClipTokenizer } from '../../pipelines/tokenizers/clip.ts';
+import { ClipTokenizer } from '../../pipelines/tokenizers/clip.ts';
 import { tokenizerFromFiles, type JsonObject } from '../../pipelines/tokenizers/load.ts';
 import type { ModelSession } from '../../runtime/session.ts';
 import { NatailiError } from '../../shared/errors.ts';
+import { bundledClipTokenizer } from '../bundled-tokenizer.ts';
 import { runOf } from './holder.ts';
 
 type Loaded = LoadedModel<ModelSession>;
@@ -28,21 +29,11 @@ function json(model: Loaded, path: string): JsonObject | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
 }
 
-let bundledClipTokenizer: Promise<ClipTokenizer> | undefined;
-
-/**
- * The entry's own tokenizer.json, or the CLIP tokenizer the app ships (public/models/tokenizers/
- * clip/, OpenAI's BPE: the vocabulary of every CLIP, OpenCLIP and CoCa model here).
- */
+/** The entry's own tokenizer.json, or the CLIP tokenizer the app ships. */
 async function clipTokenizerOf(model: Loaded): Promise<ClipTokenizer> {
   const own = json(model, 'tokenizer');
   if (own) return ClipTokenizer.fromFiles({ tokenizer: own, config: json(model, 'tokenizer_config') ?? {} });
-  const base = new URL(import.meta.env.BASE_URL ?? '/', self.location.origin);
-  bundledClipTokenizer ??= ClipTokenizer.load(new URL(CLIP_TOKENIZER_PATH, base).href).catch((error: unknown) => {
-    bundledClipTokenizer = undefined;
-    throw error;
-  });
-  return bundledClipTokenizer;
+  return bundledClipTokenizer();
 }
 
 /** Cache keys name the model and its precision: another precision embeds a little differently. */

@@ -16,9 +16,9 @@ import { fixtureUnetLayout, sd1UnetLayout, SD15_UNET, type UnetLayout } from '..
 import { loadUnet } from '../../pipelines/train/unet/model.ts';
 import { unetParams } from '../../pipelines/train/unet/params.ts';
 import { namedOnnxSource, positionalOnnxSource, type WeightSource } from '../../pipelines/train/weights/sources.ts';
-import { CLIP_TOKENIZER_PATH, ClipTokenizer } from '../../pipelines/tokenizers/clip.ts';
 import { sessions, type BackendOverride, type ModelFiles } from '../../runtime/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { bundledClipTokenizer } from '../bundled-tokenizer.ts';
 import { runOf } from '../interrogate/holder.ts';
 import type { BaseModel } from './models.ts';
 
@@ -76,16 +76,6 @@ export function layoutsOf(unet: { files: ModelFiles; graph: OnnxGraph }, text: {
   throw new InvalidInputError('This UNet export does not keep torch parameter names (conv_in.weight, …), so its weights cannot be mapped for training. Export it with diffusers\' ONNX converter.');
 }
 
-let tokenizer: Promise<ClipTokenizer> | undefined;
-function clipTokenizer(): Promise<ClipTokenizer> {
-  const base = new URL(import.meta.env.BASE_URL ?? '/', self.location.origin);
-  tokenizer ??= ClipTokenizer.load(new URL(CLIP_TOKENIZER_PATH, base).href).catch((error: unknown) => {
-    tokenizer = undefined;
-    throw error;
-  });
-  return tokenizer;
-}
-
 async function frozen(model: BaseModel, role: 'vae_encoder' | 'text_encoder', files: ModelFiles, override: BackendOverride): Promise<ModelRun> {
   const session = await sessions.get({ modelId: `train ${model.name} ${role}`, override, files: () => files });
   return runOf(session);
@@ -101,7 +91,7 @@ export async function assemble<T>(backend: TrainBackend<T>, model: BaseModel, co
   const unet = loadUnet(backend, layouts.unet, layouts.unetSource, config.lora, config.seed);
   const text = config.trainTextEncoder ? loadClipText(backend, layouts.text, layouts.textSource, config.lora, config.seed) : null;
   const textRun = config.trainTextEncoder ? null : await frozen(model, 'text_encoder', textFiles, override);
-  const tok = await clipTokenizer();
+  const tok = await bundledClipTokenizer();
   const padding = model.family === 'sd2' ? 'zero' : 'eos';
   return {
     backend,
