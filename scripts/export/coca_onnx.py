@@ -1,12 +1,13 @@
 """Exports OpenCLIP CoCa to the two ONNX graphs src/pipelines/clip/coca.ts runs.
 
     pip install open_clip_torch onnx
-    python scripts/export/coca_onnx.py --out public/models/coca/coca_ViT-L-14
+    python scripts/export/coca_onnx.py --out coca_ViT-L-14
 
-vision_model.onnx:  pixel_values [b,3,224,224] -> image_embeds [b,768], image_tokens [b,255,768]
-text_decoder.onnx:  input_ids int64 [b,s], image_tokens [b,255,768] -> logits [b,s,49408]
+coca_vision_model.onnx:  pixel_values [b,3,224,224] -> image_embeds [b,768], image_tokens [b,255,768]
+coca_text_decoder.onnx:  input_ids int64 [b,s], image_tokens [b,255,768] -> logits [b,s,49408]
 
-The catalog entry coca_ViT-L-14 (src/managers/catalog/clip.json) expects exactly these names.
+The catalog entry coca_ViT-L-14 (src/managers/catalog/clip.json) is import_only and expects exactly
+these file, input and output names: drop the two files on the Models page's Import files.
 Not run on the machine this was written on (no PyTorch there): check the graphs with
 onnx.checker and compare a caption with open_clip's own generate() before publishing them.
 """
@@ -54,14 +55,14 @@ def main():
     with torch.no_grad():
         _, tokens = model.visual(pixels)
         torch.onnx.export(
-            Vision(model), (pixels,), os.path.join(args.out, "vision_model.onnx"),
+            Vision(model), (pixels,), os.path.join(args.out, "coca_vision_model.onnx"),
             input_names=["pixel_values"], output_names=["image_embeds", "image_tokens"],
             dynamic_axes={"pixel_values": {0: "batch"}, "image_embeds": {0: "batch"}, "image_tokens": {0: "batch"}},
             opset_version=17,
         )
         ids = torch.tensor([[49406, 320, 1125, 539]], dtype=torch.long)
         torch.onnx.export(
-            TextDecoder(model), (ids, tokens), os.path.join(args.out, "text_decoder.onnx"),
+            TextDecoder(model), (ids, tokens), os.path.join(args.out, "coca_text_decoder.onnx"),
             input_names=["input_ids", "image_tokens"], output_names=["logits"],
             dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "image_tokens": {0: "batch"}, "logits": {0: "batch", 1: "sequence"}},
             opset_version=17,

@@ -17,6 +17,8 @@ export interface BuiltinSpec {
   readonly description: string;
   /** The Real-ESRGAN release that published the weights. */
   readonly version: string;
+  /** The catalog's tile_pad: context a tile needs to leave no seams, where the app's default (16) is too little. */
+  readonly tilePad?: number;
 }
 
 export const BUILTIN_SPECS: readonly BuiltinSpec[] = [
@@ -47,6 +49,8 @@ export const BUILTIN_SPECS: readonly BuiltinSpec[] = [
     scale: 4,
     description: 'Real-ESRGAN x4plus anime 6B: the 4x anime upscaler nataili ships (4.5 M parameters; slower, sharper).',
     version: '0.2.2.4',
+    // Its six RRDB blocks see further than animevideov3: at 32 a tiled result equals the whole-image one.
+    tilePad: 32,
   },
 ];
 
@@ -115,6 +119,7 @@ export function catalogEntry(spec: BuiltinSpec, file: { size: number; sha256: st
     trigger: [],
     homepage: 'https://github.com/xinntao/Real-ESRGAN',
     features_not_supported: [],
+    ...(spec.tilePad === undefined ? {} : { tile_pad: spec.tilePad }),
     config: {
       files: [{ path: 'model', kind: 'onnx', inputs: ['input'], outputs: ['output'] }],
       download: [{ file_name: fileName, file_path: 'model', file_url: `${BUILTIN_URL_DIR}/${fileName}`, precision: 'fp32', size: file.size, sha256: file.sha256 }],

@@ -35,6 +35,19 @@ export class NotFoundError extends NatailiError {
   }
 }
 
+/** An import-only entry (no one publishes its files): it cannot be downloaded, only imported. */
+export class ImportOnlyError extends NatailiError {
+  readonly model: string;
+  constructor(model: string, instructions: string, fileNames: string[]) {
+    super(
+      'not-found',
+      `${model} cannot be downloaded: it is import-only (bring your own export). ${instructions.trim()} ` +
+        `The files it expects: ${fileNames.join(', ')}.`,
+    );
+    this.model = model;
+  }
+}
+
 /** A catalog entry that breaks the schema; `entry` and `field` name where. */
 export class CatalogError extends NatailiError {
   readonly entry: string;

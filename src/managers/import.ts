@@ -30,7 +30,8 @@ export interface ImportReport {
   rejected: { name: string; reason: string }[];
 }
 
-interface Source {
+/** A handed-in file with its name and its path in what was dropped. */
+export interface Source {
   blob: Blob;
   name: string;
   path: string;
@@ -41,7 +42,7 @@ interface Candidate {
   download: CatalogDownload;
 }
 
-function normalize(source: ImportSource): Source {
+export function normalize(source: ImportSource): Source {
   if ('file' in source) return { blob: source.file, name: source.name, path: source.path ?? source.name };
   const relative = (source as File & { webkitRelativePath?: string }).webkitRelativePath;
   return { blob: source, name: source.name, path: relative || source.name };
@@ -57,8 +58,9 @@ function candidatesFor(source: Source, entries: CatalogEntry[]): Candidate[] {
   const found: Candidate[] = [];
   for (const entry of entries) {
     for (const download of entry.config.download) {
-      // Relative URLs (models shipped with the app) parse against a placeholder base.
-      const urlName = baseName(new URL(download.file_url, 'http://app.invalid/').pathname);
+      // Relative URLs (models shipped with the app) parse against a placeholder base; an
+      // import-only entry has no URL, so only its file_name can match.
+      const urlName = download.file_url === undefined ? null : baseName(new URL(download.file_url, 'http://app.invalid/').pathname);
       if (endsWithPath(source.path, download.file_name) || baseName(source.path) === urlName) found.push({ entry, download });
     }
   }

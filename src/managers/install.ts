@@ -7,7 +7,7 @@ import type { ProgressCallback } from '../shared/progress.ts';
 import { downloadsFor, variantSize, type CatalogDownload, type CatalogEntry, type Precision } from './catalog/schema.ts';
 import { deleteFile, fileKey, manifestKey, modelPrefix, pinKey, taintKey, type Manifest, type ManifestFile, type ModelCache } from './cache.ts';
 import { downloadFile, type FetchLike } from './download.ts';
-import { IntegrityError, NotFoundError, UnverifiedModelError, isQuotaExceeded } from './errors.ts';
+import { ImportOnlyError, IntegrityError, NotFoundError, UnverifiedModelError, isQuotaExceeded } from './errors.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { readChunks } from './writer.ts';
 import { createSha256 } from './hasher.ts';
@@ -63,6 +63,7 @@ export async function installVariant(ctx: InstallContext, entry: CatalogEntry, p
   const existing = await cache.manifests.get(manifestKey(entry.name, precision));
   if (existing) return existing;
   const downloads = downloadsFor(entry, precision);
+  if (entry.import_only) throw new ImportOnlyError(entry.name, entry.import_only.instructions, downloads.map((download) => download.file_name));
   const expected = await Promise.all(downloads.map((download) => expectedHash(cache, entry, download)));
   if (!options.acceptUnverified && expected.some((hash) => hash === null)) throw new UnverifiedModelError(entry.name);
 
@@ -84,7 +85,8 @@ export async function installVariant(ctx: InstallContext, entry: CatalogEntry, p
       const record = await downloadFile({
         cache,
         key,
-        url: resolveUrl(download.file_url, ctx.baseUrl),
+        // Validation gives every download of an entry that is not import_only a file_url.
+        url: resolveUrl(download.file_url!, ctx.baseUrl),
         label: `${entry.name} ${download.file_name}`,
         expectedSha256: hash,
         expectedSize: download.size,

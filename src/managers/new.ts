@@ -15,6 +15,10 @@
 //    sha256 is required. Where it is not published, write "sha256": null with "unverified": true
 //    and say why in "note": the user then has to accept the file, and its hash is pinned on the
 //    first download. Never guess a hash. Run the catalog unit test: every bundled entry must load.
+//    Files no one publishes (a model whose only ONNX export is one you make yourself): give the
+//    entry "import_only": { "instructions": how to make and import the files } and leave file_url
+//    out of every download; the entry is then refused for download and installed by import only.
+//    Upscalers may give "tile_pad" (0..256 input pixels): the tile context their jobs default to.
 // 3. Register the catalog in catalog/index.ts (BY_TYPE) so bundledCatalog(type) finds it.
 // 4. Copy the class below, rename it, and add it to SuperModelManager's managers in super.ts.
 // 5. Override load() only if the type opens its files differently (several graphs that share

@@ -8,7 +8,7 @@ import { BlipModelManager } from './blip.ts';
 import { audit, createIdbCache, sweep, type AuditReport, type Manifest, type ModelCache } from './cache.ts';
 import { fetchCatalog, readCatalogFile } from './catalog/index.ts';
 import type { CatalogEntry, ModelType, Precision } from './catalog/schema.ts';
-import { validateCatalog, type CatalogLoad } from './catalog/validate.ts';
+import { looksLikeCatalog, validateCatalog, type CatalogLoad } from './catalog/validate.ts';
 import { ClipModelManager } from './clip.ts';
 import { CodeformerModelManager } from './codeformer.ts';
 import { DepthModelManager } from './depth.ts';
@@ -16,7 +16,7 @@ import { EsrganModelManager } from './esrgan.ts';
 import { CatalogError, NotFoundError } from './errors.ts';
 import { FaceDetectorModelManager } from './face-detector.ts';
 import { GfpganModelManager } from './gfpgan.ts';
-import { importFiles, type ImportOptions, type ImportReport, type ImportSource } from './import.ts';
+import { importFiles, normalize, type ImportOptions, type ImportReport, type ImportSource } from './import.ts';
 import type { DownloadOptions, InstallContext } from './install.ts';
 import type { LoadedModel } from './loader.ts';
 import { SafetyCheckerModelManager } from './safety-checker.ts';
@@ -143,32 +143,20 @@ export class SuperModelManager<S = ModelSession> {
   }
 
   /**
-   * Imports what the user dropped: catalog files first (a .json that is no model file of any
-   * catalog and holds valid entries), then model files through the same path as downloads.
+   * Imports what the user dropped: catalog files first (a .json with a catalog's shape, see
+   * sortImport), then every other file, the models' own .json files included, through the same
+   * path as downloads, matched against the catalogs as they are after this drop's were added.
    */
   async importFiles(files: Iterable<ImportSource>, options: ImportOptions = {}): Promise<ImportReport & { catalogs: CatalogLoad[] }> {
-    const catalogs: CatalogLoad[] = [];
-    const rest: ImportSource[] = [];
-    const modelFileNames = new Set(this.list().flatMap((entry) => entry.config.download.map((download) => download.file_name.split('/').pop()!)));
-    for (const item of files) {
-      const name = item.name;
-      if (name.toLowerCase().endsWith('.json') && !modelFileNames.has(name)) {
-        const blob = 'file' in item ? item.file : item;
-        try {
-          const load = await this.addCatalogFile(blob, name);
-          if (load.entries.length > 0) {
-            catalogs.push(load);
-            continue;
-          }
-        } catch (error) {
-          // Not JSON at all: let the model import report it as a file it cannot place.
-          if (!(error instanceof CatalogError)) throw error;
-        }
-      }
-      rest.push(item);
-    }
-    const report = await importFiles(this.context, this.list(), rest, options);
+    const sorted = await sortImport(files, options.signal);
+    const catalogs = sorted.catalogs.map((catalog) => this.addCatalog(catalog.data, catalog.name));
+    const report = await this.importModelFiles(sorted.models, options);
     return { ...report, catalogs };
+  }
+
+  /** Imports model files only (no catalog detection) against every catalog added so far. */
+  importModelFiles(files: Iterable<ImportSource>, options: ImportOptions = {}): Promise<ImportReport> {
+    return importFiles(this.context, this.list(), files, options);
   }
 
   /** Asks the browser to keep the models (not evict them under storage pressure). */
@@ -189,4 +177,39 @@ export class SuperModelManager<S = ModelSession> {
   sweep(): Promise<number> {
     return sweep(this.cache);
   }
+}
+
+export interface SortedImport<T extends ImportSource> {
+  /** The dropped files that are catalogs, parsed (still to be validated, entry by entry). */
+  catalogs: { source: T; name: string; path: string; data: unknown }[];
+  /** Everything else, in the order given: model files, the models' own .json files among them. */
+  models: T[];
+}
+
+/**
+ * Splits a drop into catalogs and model files by what each file holds, not by its name: a .json
+ * is a catalog only when it parses and has a catalog's shape (looksLikeCatalog). A model's
+ * tokenizer.json or config.json, or any .json too large or not JSON at all, stays a model file,
+ * so a catalog and the model it lists can be dropped together in any order.
+ */
+export async function sortImport<T extends ImportSource>(files: Iterable<T>, signal?: AbortSignal): Promise<SortedImport<T>> {
+  const sorted: SortedImport<T> = { catalogs: [], models: [] };
+  for (const item of files) {
+    signal?.throwIfAborted();
+    const { blob, name, path } = normalize(item);
+    if (name.toLowerCase().endsWith('.json')) {
+      try {
+        const data = await readCatalogFile(blob, path);
+        if (looksLikeCatalog(data)) {
+          sorted.catalogs.push({ source: item, name, path, data });
+          continue;
+        }
+      } catch (error) {
+        // Too large for a catalog, or not JSON: a model file; the import says if it fits no model.
+        if (!(error instanceof CatalogError)) throw error;
+      }
+    }
+    sorted.models.push(item);
+  }
+  return sorted;
 }

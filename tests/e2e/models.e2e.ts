@@ -63,6 +63,25 @@ test('lists the built-in upscalers, imports one through the file input, shows st
   await expect(page.getByTestId('storage-usage')).toContainText('0 models installed');
 });
 
+test('an import-only model (CoCa) offers no download, says how to make its files, and installs from them', async ({ page }) => {
+  await openModels(page);
+  const coca = row(page, 'coca_ViT-L-14');
+  await expect(coca).toContainText('import only');
+  await expect(coca).toContainText('Import only: no download exists; import your own export');
+  await expect(coca.getByRole('button', { name: /^Download/ })).toHaveCount(0);
+  await coca.getByText('How to get the files').click();
+  await expect(coca).toContainText('scripts/export/coca_onnx.py');
+  await expect(coca).toContainText('coca_vision_model.onnx: inputs pixel_values, outputs image_embeds, image_tokens');
+  await expect(coca).toContainText('coca_text_decoder.onnx: inputs input_ids, image_tokens, outputs logits');
+
+  // Its hashes cannot be published: the user accepts the files, and their hashes are pinned.
+  await page.getByLabel(/Accept files the catalog has no sha256 for/).check();
+  const file = (name: string) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(`not a real ${name}`) });
+  await page.getByLabel('Import model files').setInputFiles([file('coca_vision_model.onnx'), file('coca_text_decoder.onnx')]);
+  await expect(page.getByRole('status').filter({ hasText: 'Import finished' })).toContainText('coca_ViT-L-14 (fp32)');
+  await expect(coca).toContainText('Installed (fp32)');
+});
+
 test('downloads from a loaded catalog with a progress bar and cancel, then resumes; catalog text stays text', async ({ page }) => {
   await openModels(page);
   const name = `e2e-slow-${Date.now().toString(36)}`;

@@ -54,8 +54,11 @@ export interface CatalogDownload {
   file_name: string;
   /** The config.files[].path this download provides. */
   file_path: string;
-  /** http(s) URL, or a path relative to the app (models shipped with it, public/models/...). */
-  file_url: string;
+  /**
+   * http(s) URL, or a path relative to the app (models shipped with it, public/models/...).
+   * Absent exactly when the entry is import_only: there is nothing to download it from.
+   */
+  file_url?: string;
   /** Absent: shared by every precision variant (a tokenizer, a config). */
   precision?: Precision;
   /** Backends this variant suits; absent means every backend. */
@@ -85,7 +88,32 @@ export interface CatalogEntry {
   config: { files: CatalogFile[]; download: CatalogDownload[] };
   /** Weights licence, shown before download (the built-in models carry theirs). */
   license?: CatalogLicense;
+  /**
+   * Set when no one publishes the files (OpenCLIP CoCa has no public ONNX export): the user brings
+   * their own export and imports it; the entry is never downloaded, and its downloads name no URL.
+   */
+  import_only?: CatalogImportOnly;
+  /**
+   * Upscalers (type esrgan) only: the context, in input pixels, each tile is run with unless the
+   * user picks another. Networks that see further than the app's default need more to leave no seams.
+   */
+  tile_pad?: number;
 }
+
+export interface CatalogImportOnly {
+  /** How to get the files: what to export, with what, and under which names to import them. */
+  instructions: string;
+}
+
+/** Largest tile_pad a catalog may ask for (the post-process job accepts the same range). */
+export const MAX_TILE_PAD = 256;
+/**
+ * Context around a tile for an upscaler whose entry gives no tile_pad. realesrgan-ncnn-vulkan pads
+ * 10, but the networks see further: with 16 the built-in animevideov3 model's tiled result matches
+ * its whole-image result to within 1/255 (20 makes it exact). The larger x4plus-anime-6B needs 32
+ * for that, which its entries say.
+ */
+export const DEFAULT_TILE_PAD = 16;
 
 export interface CatalogLicense {
   spdx: string;

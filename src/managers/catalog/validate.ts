@@ -7,6 +7,7 @@ import { LIMITS, Reader, isObject, preview, typeName, type Json } from './reader
 import {
   BACKENDS,
   FILE_KINDS,
+  MAX_TILE_PAD,
   MODEL_TYPES,
   PRECISIONS,
   variantsOf,
@@ -14,6 +15,7 @@ import {
   type CatalogDownload,
   type CatalogEntry,
   type CatalogFile,
+  type CatalogImportOnly,
   type FileKind,
   type ModelType,
   type Precision,
@@ -46,13 +48,15 @@ function readFile(reader: Reader, object: Json, index: number): CatalogFile {
   return file;
 }
 
-function readDownload(reader: Reader, object: Json, index: number, paths: Set<string>): CatalogDownload {
+function readDownload(reader: Reader, object: Json, index: number, paths: Set<string>, importOnly: boolean): CatalogDownload {
   const r = reader.child(object, `config.download[${index}].`);
   const file_name = r.name('file_name');
   if (file_name.includes('..') || file_name.startsWith('/') || file_name.includes('\\')) r.fail('file_name', 'must be a plain relative name');
   const file_path = r.name('file_path');
   if (!paths.has(file_path)) r.fail('file_path', `names ${preview(file_path)}, which is not in config.files`);
-  const file_url = r.url('file_url', { relative: true });
+  // An import-only entry has nowhere to download from; any other entry must say where.
+  if (importOnly && object.file_url !== undefined) r.fail('file_url', 'must be left out: the entry is import_only, so its files are imported, never downloaded');
+  const file_url = importOnly ? undefined : r.url('file_url', { relative: true });
   const precision: Precision | undefined = r.oneOf('precision', PRECISIONS, true);
   const backends = object.backends === undefined ? undefined : (r.strings('backends', { allowed: BACKENDS }) as Backend[]);
   if (backends && backends.length === 0) r.fail('backends', 'must name at least one backend (or be left out)');
@@ -63,12 +67,21 @@ function readDownload(reader: Reader, object: Json, index: number, paths: Set<st
   if (sha256 === null && !unverified) r.fail('sha256', 'is null, which is allowed only with "unverified": true');
   if (unverified && sha256 !== null) r.fail('unverified', 'is true but a sha256 is given; drop one of them');
   const note = r.string('note', { optional: true });
-  const download: CatalogDownload = { file_name, file_path, file_url, size, sha256 };
+  const download: CatalogDownload = { file_name, file_path, size, sha256 };
+  if (file_url !== undefined) download.file_url = file_url;
   if (precision) download.precision = precision;
   if (backends) download.backends = backends;
   if (unverified) download.unverified = true;
   if (note) download.note = note;
   return download;
+}
+
+/** import_only: how a person gets the files no one publishes; it must say something. */
+function readImportOnly(reader: Reader): CatalogImportOnly {
+  const r = reader.child(reader.object('import_only'), 'import_only.');
+  const instructions = r.string('instructions');
+  if (instructions.trim() === '') r.fail('instructions', 'must say how to get the files');
+  return { instructions };
 }
 
 /** Validates one entry; throws a CatalogError naming the entry and field. */
@@ -92,7 +105,8 @@ export function validateEntry(value: unknown, label: string): CatalogEntry {
       reader.fail(`config.files[${index}].data_for`, `names ${preview(file.data_for)}, which is not an onnx file of this entry`);
     }
   });
-  const download = configReader.list('download', LIMITS.downloads).map((item, index) => readDownload(reader, item, index, paths));
+  const importOnly = value.import_only === undefined ? undefined : readImportOnly(reader);
+  const download = configReader.list('download', LIMITS.downloads).map((item, index) => readDownload(reader, item, index, paths, importOnly !== undefined));
   const seen = new Set<string>();
   download.forEach((item, index) => {
     const variantKey = `${item.file_path}@${item.precision ?? '*'}`;
@@ -122,6 +136,13 @@ export function validateEntry(value: unknown, label: string): CatalogEntry {
     const text = license.string('text', { max: LIMITS.license, optional: true });
     if (file) entry.license.file = file;
     if (text) entry.license.text = text;
+  }
+  if (importOnly) entry.import_only = importOnly;
+  if (value.tile_pad !== undefined) {
+    const pad: unknown = value.tile_pad;
+    if (type !== 'esrgan') reader.fail('tile_pad', `is for upscalers (type esrgan) only; a ${type} model is not run in tiles`);
+    if (typeof pad === 'number' && Number.isInteger(pad) && pad >= 0 && pad <= MAX_TILE_PAD) entry.tile_pad = pad;
+    else reader.fail('tile_pad', `must be a whole number of pixels from 0 to ${MAX_TILE_PAD}, not ${preview(pad)}`);
   }
   if (variantsOf(entry).length === 0) reader.fail('config.download', 'gives no precision in which every file of config.files can be downloaded');
   return entry;
@@ -159,4 +180,15 @@ export function validateCatalog(data: unknown, source = 'catalog'): CatalogLoad 
     }
   }
   return { entries, errors };
+}
+
+/**
+ * Whether parsed JSON has a catalog's shape: entries (keyed by model name, or a list) of which at
+ * least one is an object with a `config` holding `files` or `download`. A model's own JSON (a
+ * tokenizer, a config, a vocabulary) never has it, so an import can tell the two apart without
+ * guessing from file names; what looks like a catalog is then validated entry by entry.
+ */
+export function looksLikeCatalog(data: unknown): boolean {
+  const items = Array.isArray(data) ? data : isObject(data) ? Object.values(data) : [];
+  return items.some((item) => isObject(item) && isObject(item.config) && (Array.isArray(item.config.files) || Array.isArray(item.config.download)));
 }

@@ -73,7 +73,8 @@ export class PostProcessState {
   fidelity = $state(0.5);
   /** Core tile side; null lets the worker choose by backend, 0 runs the whole image at once. */
   tileSize: number | null = $state(null);
-  tilePad = $state(16);
+  /** Context around each tile; null uses the upscaler's own (its catalog tile_pad, else 16). */
+  tilePad: number | null = $state(null);
   running = $state(false);
   progress: ProgressView | null = $state(null);
   result: ResultView | null = $state(null);
@@ -148,7 +149,7 @@ export class PostProcessState {
     this.error = null;
     this.message = null;
     this.progress = { text: 'Starting', value: null, max: null };
-    const tiles = { ...(this.tileSize === null ? {} : { tileSize: this.tileSize }), tilePad: this.tilePad };
+    const tiles = { ...(this.tileSize === null ? {} : { tileSize: this.tileSize }), ...(this.tilePad === null ? {} : { tilePad: this.tilePad }) };
     const options = { signal: controller.signal, onProgress: (event: ProgressEvent) => (this.progress = progressView(event, this.progress)) };
     try {
       let result: PostProcessResult;

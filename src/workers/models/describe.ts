@@ -5,7 +5,7 @@ import type { BaseModelManager } from '../../managers/base.ts';
 import { fileKey, type ModelCache } from '../../managers/cache.ts';
 import { backendsFor, downloadsFor, variantSize, variantsOf, type CatalogEntry, type Precision } from '../../managers/catalog/schema.ts';
 import { expectedHash } from '../../managers/install.ts';
-import type { ModelInfo, ModelVariantInfo } from './types.ts';
+import type { ModelImportOnlyInfo, ModelInfo, ModelVariantInfo } from './types.ts';
 
 // Same test as install.ts's resolveUrl: a URL with a scheme is fetched from elsewhere.
 const isAbsolute = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url);
@@ -54,10 +54,19 @@ export async function describeModel<S>(manager: BaseModelManager<S>, entry: Cata
     inpainting: entry.inpainting,
     homepage: entry.homepage,
     license: entry.license ? { spdx: entry.license.spdx, notice: entry.license.notice, ...(entry.license.file ? { file: entry.license.file } : {}) } : null,
-    builtIn: entry.config.download.every((download) => !isAbsolute(download.file_url)),
+    builtIn: !entry.import_only && entry.config.download.every((download) => download.file_url !== undefined && !isAbsolute(download.file_url)),
     variants,
     recommended,
     tainted: await manager.taintReason(entry.name),
     notes: [...new Set(notes.filter((note): note is string => Boolean(note)))],
+    importOnly: entry.import_only ? importOnlyInfo(entry, entry.import_only.instructions) : null,
   };
+}
+
+function importOnlyInfo(entry: CatalogEntry, instructions: string): ModelImportOnlyInfo {
+  const files = entry.config.download.map((download) => {
+    const file = entry.config.files.find((candidate) => candidate.path === download.file_path);
+    return { fileName: download.file_name, inputs: file?.inputs ?? [], outputs: file?.outputs ?? [] };
+  });
+  return { instructions, files };
 }

@@ -5,12 +5,11 @@
 
 import { audit, modelPrefix, sweep, type ModelCache } from '../../managers/cache.ts';
 import { fetchCatalog, readCatalogFile } from '../../managers/catalog/index.ts';
-import { MODEL_TYPES, type CatalogEntry, type Precision } from '../../managers/catalog/schema.ts';
+import { MODEL_TYPES, type Precision } from '../../managers/catalog/schema.ts';
 import type { CatalogLoad } from '../../managers/catalog/validate.ts';
-import { CatalogError } from '../../managers/errors.ts';
 import { manifestsOf, removeModel } from '../../managers/install.ts';
 import { withModelLock } from '../../managers/locks.ts';
-import { SuperModelManager } from '../../managers/super.ts';
+import { SuperModelManager, sortImport } from '../../managers/super.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import type { ProgressCallback } from '../../shared/progress.ts';
 import { describeModel } from './describe.ts';
@@ -21,8 +20,6 @@ export interface JobOptions {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
-
-const isCatalogName = (name: string) => name.toLowerCase().endsWith('.json');
 
 function result(source: string, load: CatalogLoad): CatalogResult {
   return { source, added: load.entries.map((entry) => entry.name), errors: load.errors.map((error) => error.message) };
@@ -117,29 +114,16 @@ export class ModelStore {
   }
 
   /**
-   * Catalog files first (a .json that is no model file of any catalog), so a catalog and the model
-   * files it describes can be dropped together; then the model files, hashed and stored.
+   * Catalog files first (a .json with a catalog's shape, see sortImport), so a catalog and the
+   * model files it describes can be dropped together; then every other file (the models' own
+   * .json files among them), hashed and stored against the catalogs as they are now.
    */
   async importFiles(files: ModelFileSource[], acceptUnverified: boolean, options: JobOptions): Promise<ModelImportResult> {
-    const modelFileNames = new Set((await this.current()).list().flatMap(modelFileNamesOf));
+    const sorted = await sortImport(files, options.signal);
     const catalogs: CatalogResult[] = [];
-    const rest: ModelFileSource[] = [];
-    for (const source of files) {
-      options.signal?.throwIfAborted();
-      if (!isCatalogName(source.name) || modelFileNames.has(source.name)) {
-        rest.push(source);
-        continue;
-      }
-      try {
-        catalogs.push(await this.addCatalogFile(source.file, source.path || source.name));
-      } catch (error) {
-        // Not JSON: maybe a model's own .json file after all; the import reports what it cannot place.
-        if (!(error instanceof CatalogError)) throw error;
-        rest.push(source);
-      }
-    }
+    for (const catalog of sorted.catalogs) catalogs.push(await this.addCatalog(catalog.data, catalog.source.path || catalog.source.name));
     const manager = await this.current();
-    const report = rest.length > 0 ? await manager.importFiles(rest, { acceptUnverified, ...options }) : { stored: [], completed: [], rejected: [], catalogs: [] };
+    const report = sorted.models.length > 0 ? await manager.importModelFiles(sorted.models, { acceptUnverified, ...options }) : { stored: [], completed: [], rejected: [] };
     return { stored: report.stored, completed: report.completed, rejected: report.rejected, catalogs };
   }
 
@@ -155,8 +139,4 @@ export class ModelStore {
   sweep(): Promise<number> {
     return sweep(this.cache);
   }
-}
-
-function modelFileNamesOf(entry: CatalogEntry): string[] {
-  return entry.config.download.map((download) => download.file_name.split('/').pop()!);
 }

@@ -43,6 +43,16 @@ export interface ModelInfo {
   tainted: string | null;
   /** Notes of the catalog's files (why a file is unverified, where its hash came from). */
   notes: string[];
+  /** Set when no one publishes the files: the user imports their own export; there is no download. */
+  importOnly: ModelImportOnlyInfo | null;
+}
+
+/** What an import-only model needs: how to make the files, and the names the app looks for. */
+export interface ModelImportOnlyInfo {
+  /** Catalog text: render as text, never as HTML. */
+  instructions: string;
+  /** One per file to import: its name, and for ONNX graphs the input and output names the pipeline uses. */
+  files: { fileName: string; inputs: string[]; outputs: string[] }[];
 }
 
 export interface ModelGroup {

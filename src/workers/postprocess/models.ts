@@ -7,7 +7,7 @@
 
 import { createIdbCache } from '../../managers/cache.ts';
 import type { CatalogEntry, ModelType } from '../../managers/catalog/schema.ts';
-import { variantSize, variantsOf } from '../../managers/catalog/schema.ts';
+import { DEFAULT_TILE_PAD, variantSize, variantsOf } from '../../managers/catalog/schema.ts';
 import { CatalogError, NotFoundError } from '../../managers/errors.ts';
 import { SuperModelManager } from '../../managers/super.ts';
 import { sessions, type ModelFiles, type ModelSession } from '../../runtime/index.ts';
@@ -59,7 +59,7 @@ const isAbsolute = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url);
 
 /** Shipped with the app (relative file_urls): installing it reads the app's own, precached files. */
 export function isBuiltin(entry: CatalogEntry): boolean {
-  return entry.config.download.length > 0 && entry.config.download.every((download) => !isAbsolute(download.file_url));
+  return !entry.import_only && entry.config.download.length > 0 && entry.config.download.every((download) => download.file_url !== undefined && !isAbsolute(download.file_url));
 }
 
 /** The factor a model's name states ("x4", "4x", "_x2"); the worker measures the real one before use. */
@@ -86,6 +86,7 @@ export async function listModels(): Promise<PostProcessModel[]> {
       stored: stored.has(entry.name),
       size: sizeOf(entry),
       scale: type === 'esrgan' ? scaleFromName(entry.name) : null,
+      tilePad: type === 'esrgan' ? (entry.tile_pad ?? DEFAULT_TILE_PAD) : null,
     })),
   );
 }

@@ -23,12 +23,14 @@ export interface PostProcessModel {
   size: number | null;
   /** An upscaler's factor as its name states it ("x4"); the worker measures the real one. */
   scale: number | null;
+  /** The tile padding a job with this upscaler uses unless it asks for another; null for other types. */
+  tilePad: number | null;
 }
 
 export interface TileOptions {
   /** Core tile side in input pixels; 0 runs the whole image at once. Default: 256 on WebGPU, 128 on WASM. */
   tileSize?: number;
-  /** Real image context around each tile, in input pixels (default 16). */
+  /** Real image context around each tile, in input pixels. Default: the model's catalog tile_pad, else 16. */
   tilePad?: number;
   /** 'png' (default) encodes in the worker; 'rgba' returns the pixels instead (tests, benchmarks). */
   output?: 'png' | 'rgba';

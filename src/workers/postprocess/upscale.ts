@@ -6,6 +6,7 @@
 import { upscaleImage } from '../../pipelines/esrgan/outscale.ts';
 import { planTiles } from '../../pipelines/esrgan/tiles.ts';
 import type { TileRunner } from '../../pipelines/esrgan/upscale.ts';
+import { DEFAULT_TILE_PAD, MAX_TILE_PAD } from '../../managers/catalog/schema.ts';
 import type { Backend } from '../../runtime/index.ts';
 import { InvalidInputError, NatailiError } from '../../shared/errors.ts';
 import type { RgbaImage } from '../../shared/image/types.ts';
@@ -14,12 +15,6 @@ import { onCatalogsChanged, type JobEnv, type OpenedModel } from './models.ts';
 
 /** Default core tile per backend: a GPU amortises a bigger tile; WASM keeps its heap small. */
 export const defaultTileSize: Record<Backend, number> = { webgpu: 256, wasm: 128 };
-/**
- * Default context around a tile. realesrgan-ncnn-vulkan pads 10, but the networks see further:
- * with 16 the built-in animevideov3 model's tiled result matches its whole-image result to
- * within 1/255 (20 makes it exact; the larger x4plus-anime-6B needs 32 for that).
- */
-export const DEFAULT_TILE_PAD = 16;
 /** The largest image the upscaler writes (256 MiB of RGBA); bigger results would not survive PNG encoding in a tab. */
 export const MAX_RESULT_PIXELS = 8192 * 8192;
 
@@ -41,10 +36,14 @@ function wholeNumber(value: number | undefined, fallback: number, name: string, 
   return v;
 }
 
-export function tilePlan(options: TileOptions, backend: Backend): TilePlan {
+/**
+ * The job's tiles: what the user asked for, else the backend's tile size and the model's own
+ * padding (its catalog entry's tile_pad), else the app's default padding.
+ */
+export function tilePlan(options: TileOptions, backend: Backend, modelTilePad?: number): TilePlan {
   const tileSize = wholeNumber(options.tileSize, defaultTileSize[backend], 'Tile size', 0, 4096);
   if (tileSize > 0 && tileSize < 16) throw new InvalidInputError(`Tile size must be 0 (whole image) or at least 16; got ${tileSize}.`);
-  return { tileSize, tilePad: wholeNumber(options.tilePad, DEFAULT_TILE_PAD, 'Tile padding', 0, 256) };
+  return { tileSize, tilePad: wholeNumber(options.tilePad, modelTilePad ?? DEFAULT_TILE_PAD, 'Tile padding', 0, MAX_TILE_PAD) };
 }
 
 export function checkOutscale(outscale: number | undefined): void {
@@ -101,7 +100,7 @@ export async function measureScale(model: OpenedModel, run: TileRunner, image: R
 /** Upscales with tiles (progress per tile, cancel between tiles), alpha kept, then resamples to `outscale`. */
 export async function upscaleWith(model: OpenedModel, image: RgbaImage, options: TileOptions & { outscale?: number }, env: JobEnv, stats: TileStats): Promise<RgbaImage> {
   checkOutscale(options.outscale);
-  const plan = tilePlan(options, model.session.choice.backend);
+  const plan = tilePlan(options, model.session.choice.backend, model.entry.tile_pad);
   const run = sessionRunner(model, env, stats);
   const scale = await measureScale(model, run, image, plan);
   checkResultSize(image.width * scale, image.height * scale, `The ×${scale} model's output`);
