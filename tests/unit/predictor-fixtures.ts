@@ -3,6 +3,8 @@
 // seeded layer weights in nataili's three layouts, and a reference forward pass that takes the
 // ReLU positions from the layout's definition rather than from the state dict's key gaps.
 
+import { concatBytes } from '../../src/shared/bytes.ts';
+
 export type Dtype = 'F32' | 'F16' | 'BF16' | 'F64';
 
 export interface Tensor {
@@ -61,7 +63,7 @@ export function writeSafetensors(tensors: Record<string, Tensor>, options: { met
   }
   let json = JSON.stringify(header);
   if (options.pad !== false) while ((8 + new TextEncoder().encode(json).length) % 8 !== 0) json += ' ';
-  return rawSafetensors(json, concat(blobs));
+  return rawSafetensors(json, concatBytes(blobs));
 }
 
 /** Length prefix + header text + data, with no checks: for files that are wrong on purpose. */
@@ -71,16 +73,6 @@ export function rawSafetensors(headerJson: string, data: Uint8Array, claimedLeng
   new DataView(out.buffer).setBigUint64(0, BigInt(claimedLength ?? head.length), true);
   out.set(head, 8);
   out.set(data, 8 + head.length);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 import { fields, text, WIRE_BYTES, type WireField } from '../../src/pipelines/stable-diffusion/onnx/protobuf.ts';
 import { readOnnxGraph } from '../../src/pipelines/stable-diffusion/onnx/model.ts';
 import type { ParamSpec } from '../../src/pipelines/train/unet/params.ts';
+import { concatBytes } from '../../src/shared/bytes.ts';
 
 const CONSTANT = /^(const_[fi]\d+|timestep_frequencies|gn_unit|gn_zero|resize_scales)(_\d+)?$/;
 const encoder = new TextEncoder();
@@ -31,16 +32,6 @@ function field(number: number, wire: number, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Re-encodes the fields of bytes[start, end), letting `edit` replace a field's payload. */
 function rewrite(bytes: Uint8Array, start: number, end: number, edit: (f: WireField) => Uint8Array | null): Uint8Array {
   const parts: Uint8Array[] = [];
@@ -48,7 +39,7 @@ function rewrite(bytes: Uint8Array, start: number, end: number, edit: (f: WireFi
     const payload = edit(f) ?? bytes.subarray(f.start, f.end);
     parts.push(field(f.field, f.wire, payload));
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** The fixture's weight initializers in builder order, matched to `specs`. */

@@ -3,7 +3,8 @@
 // and loses every colour under α=0. Here the bytes go into the file untouched, and the same
 // code runs in Node. Compression is the platform's zlib (CompressionStream('deflate') writes
 // the zlib format PNG's IDAT wants); filters are chosen per row by libpng's heuristic.
-import { concatBytes, encodeChunk, PNG_SIGNATURE } from '../png/chunks.ts';
+import { concatBytes } from '../bytes.ts';
+import { encodeChunk, PNG_SIGNATURE } from '../png/chunks.ts';
 import { assertRgbaImage, hasTransparency, type RgbaImage } from './types.ts';
 
 function paeth(a: number, b: number, c: number): number {

@@ -1,5 +1,6 @@
 // A PNG file as its list of chunks (PNG spec §5): read with every length and CRC checked, and
 // written back with a chunk inserted. The pixels are never decoded here.
+import { concatBytes } from '../bytes.ts';
 import { InvalidInputError } from '../errors.ts';
 import { crc32 } from './crc32.ts';
 
@@ -71,17 +72,6 @@ export function rewritePng(png: Uint8Array, added: readonly Uint8Array[], keep: 
     if (chunk.type === 'IEND' || keep(chunk)) parts.push(png.subarray(chunk.offset, chunk.offset + 12 + chunk.data.length));
   }
   return concatBytes(parts);
-}
-
-/** The parts one after another, in a new buffer. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** Width and height from IHDR, which the spec puts first; reads only that chunk. */
