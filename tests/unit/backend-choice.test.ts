@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, wasmThreads } from '../../src/runtime/backend-choice.ts';
-import type { GpuInfo, PlatformInfo } from '../../src/runtime/platform.ts';
-
-const gpu = (shaderF16: boolean): GpuInfo => ({
-  vendor: 'acme',
-  architecture: 'rdna',
-  device: '',
-  description: '',
-  isFallbackAdapter: false,
-  shaderF16,
-  features: shaderF16 ? ['shader-f16'] : [],
-  limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30, maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256 },
-});
+import type { PlatformInfo } from '../../src/runtime/platform.ts';
+import { fakeGpu as gpu } from './gpu-info-fixture.ts';
 
 const platform = (over: Partial<PlatformInfo>): PlatformInfo => ({
   gpu: null,

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, choiceProblem, exactChoice, fallbackAfter } from '../../src/runtime/backend-choice.ts';
-import { probePlatform, type GpuInfo, type PlatformInfo } from '../../src/runtime/platform.ts';
+import { probePlatform, type PlatformInfo } from '../../src/runtime/platform.ts';
+import { fakeGpu as gpu } from './gpu-info-fixture.ts';
 
-const gpu = (shaderF16: boolean): GpuInfo => ({
-  vendor: 'acme',
-  architecture: 'rdna',
-  device: '',
-  description: '',
-  isFallbackAdapter: false,
-  shaderF16,
-  features: shaderF16 ? ['shader-f16'] : [],
-  limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30, maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256 },
-});
 const withGpu = (shaderF16: boolean): PlatformInfo => ({ gpu: gpu(shaderF16), webgpuProblem: null, crossOriginIsolated: true, hardwareConcurrency: 4 });
 const noGpu: PlatformInfo = { gpu: null, webgpuProblem: 'navigator.gpu is missing', crossOriginIsolated: false, hardwareConcurrency: 4 };
 
