@@ -19,9 +19,12 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** bert-base-uncased's layout where BLIP needs it ([PAD] 0, [CLS] 101, [SEP] 102, [DEC] 30522, "a picture of"), filler words elsewhere. */
-export function bertTokenizerJson(vocabSize = 30524): Record<string, unknown> {
-  const named: Record<number, string> = { 0: '[PAD]', 100: '[UNK]', 101: '[CLS]', 102: '[SEP]', 103: '[MASK]', 1037: 'a', 3861: 'picture', 1997: 'of', 30522: '[DEC]', 30523: '[ENC]' };
+/**
+ * bert-base-uncased's layout where BLIP needs it ([PAD] 0, [CLS] 101, [SEP] 102, [DEC] 30522,
+ * "a picture of"), plus `words` at their ids, filler words elsewhere.
+ */
+export function bertTokenizerJson(vocabSize = 30524, words: Record<number, string> = {}): Record<string, unknown> {
+  const named: Record<number, string> = { 0: '[PAD]', 100: '[UNK]', 101: '[CLS]', 102: '[SEP]', 103: '[MASK]', 1037: 'a', 3861: 'picture', 1997: 'of', 30522: '[DEC]', 30523: '[ENC]', ...words };
   const vocab: Record<string, number> = {};
   for (let id = 0; id < vocabSize; id++) vocab[named[id] ?? `w${id}`] = id;
   const special = (id: number) => ({ id, content: named[id]!, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });

@@ -9,6 +9,7 @@ import type { ModelRun } from '../../src/pipelines/clip/embed.ts';
 import { BLIP_IMAGE_CONFIG } from '../../src/pipelines/clip/preprocess.ts';
 import type { TensorData } from '../../src/runtime/tensor.ts';
 import { tokenizerFromFiles, type Tokenizer } from '../../src/pipelines/tokenizers/load.ts';
+import { bertTokenizerJson } from '../browser/interrogate-fixtures.ts';
 import { noise } from './clip-fixtures.ts';
 
 const VOCAB = 30524;
@@ -18,24 +19,9 @@ const OF = 1997;
 const DOG = 3899;
 const RUNNING = 2770;
 
-/** bert-base-uncased's layout where it matters ([PAD] 0, [UNK] 100, [CLS] 101, [SEP] 102, a few words), filler elsewhere. */
+/** bert-base-uncased's layout where it matters, with "dog" and "running" at their ids; filler elsewhere. */
 function bertTokenizer(): Tokenizer {
-  const named: Record<number, string> = { 0: '[PAD]', 100: '[UNK]', 101: '[CLS]', 102: '[SEP]', 103: '[MASK]', [A]: 'a', [PICTURE]: 'picture', [OF]: 'of', [DOG]: 'dog', [RUNNING]: 'running', 30522: '[DEC]', 30523: '[ENC]' };
-  const vocab: Record<string, number> = {};
-  for (let id = 0; id < VOCAB; id++) vocab[named[id] ?? `w${id}`] = id;
-  const special = (id: number) => ({ id, content: named[id]!, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  return tokenizerFromFiles({
-    tokenizer: {
-      version: '1.0',
-      added_tokens: [0, 100, 101, 102, 103, 30522, 30523].map(special),
-      normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
-      pre_tokenizer: { type: 'BertPreTokenizer' },
-      post_processor: { type: 'BertProcessing', sep: ['[SEP]', 102], cls: ['[CLS]', 101] },
-      decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
-    },
-    config: { do_lower_case: true },
-  });
+  return tokenizerFromFiles({ tokenizer: bertTokenizerJson(VOCAB, { [DOG]: 'dog', [RUNNING]: 'running' }), config: { do_lower_case: true } });
 }
 
 const tokenizer = bertTokenizer();
