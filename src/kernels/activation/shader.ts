@@ -2,7 +2,7 @@
 // WGSL has no erf; Abramowitz & Stegun 7.1.26 is within 1.5e-7 of it, under fp32's own
 // rounding of GELU's output at the scales used here.
 
-import { flatIndex, gridBuiltins } from '../core/program.ts';
+import { flatKernelHead } from '../core/program.ts';
 import type { UnarySpec } from '../elementwise/dispatch.ts';
 
 export const geluHelpers = `
@@ -31,11 +31,7 @@ export const siluSpec: UnarySpec = {
 const WG = 256;
 
 const head = `${geluHelpers}
-const WG: u32 = ${WG}u;
-@compute @workgroup_size(WG)
-fn main(${gridBuiltins}) {
-  let i = ${flatIndex};
-  if (i >= u.n) { return; }
+${flatKernelHead(WG)}
   let row = i / u.D;
   let a = x[row * 2u * u.D + i % u.D];
   let gate = x[row * 2u * u.D + u.D + i % u.D];`;

@@ -5,7 +5,7 @@
 
 import { InvalidInputError } from '../../shared/errors.ts';
 import type { GpuContext } from '../core/context.ts';
-import { flatIndex, grid, gridBuiltins } from '../core/program.ts';
+import { flatKernelHead, grid } from '../core/program.ts';
 import type { Tensor } from '../core/tensor.ts';
 
 export interface AdamWOptions {
@@ -20,11 +20,7 @@ export interface AdamWOptions {
 const WG = 256;
 
 const body = `
-const WG: u32 = ${WG}u;
-@compute @workgroup_size(WG)
-fn main(${gridBuiltins}) {
-  let i = ${flatIndex};
-  if (i >= u.n) { return; }
+${flatKernelHead(WG)}
   let g = grad[i];
   let m = u.beta1 * m1[i] + (1.0 - u.beta1) * g;
   let v = u.beta2 * m2[i] + (1.0 - u.beta2) * g * g;

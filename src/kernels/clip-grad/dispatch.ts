@@ -5,18 +5,14 @@
 
 import { InvalidInputError } from '../../shared/errors.ts';
 import type { GpuContext } from '../core/context.ts';
-import { flatIndex, grid, gridBuiltins } from '../core/program.ts';
+import { flatKernelHead, grid } from '../core/program.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { finishSum, partialCount, sumSquaresPartials } from '../reduce/sum-squares.ts';
 
 const WG = 256;
 
 const scaleBody = `
-const WG: u32 = ${WG}u;
-@compute @workgroup_size(WG)
-fn main(${gridBuiltins}) {
-  let i = ${flatIndex};
-  if (i >= u.n) { return; }
+${flatKernelHead(WG)}
   grad[i] = grad[i] * norm[1];
 }
 `;

@@ -77,3 +77,16 @@ export function grid(count: number, size: number, maxPerDim: number): [number, n
 /** WGSL: the flat invocation index of a `grid` dispatch (`gid`, `nwg` builtins, workgroup size WG). */
 export const flatIndex = 'gid.x + gid.y * nwg.x * WG';
 export const gridBuiltins = '@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>';
+
+/**
+ * WGSL: the opening of a one-invocation-per-element kernel on a `grid` dispatch with workgroups
+ * of `wg`, up to the bounds check: `i` is the flat index, invocations at or past `u.n` return.
+ * The caller writes the rest of `main` and its closing brace.
+ */
+export function flatKernelHead(wg: number): string {
+  return `const WG: u32 = ${wg}u;
+@compute @workgroup_size(WG)
+fn main(${gridBuiltins}) {
+  let i = ${flatIndex};
+  if (i >= u.n) { return; }`;
+}

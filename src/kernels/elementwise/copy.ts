@@ -7,18 +7,14 @@ import { InvalidInputError } from '../../shared/errors.ts';
 import type { Tape } from '../autograd/tape.ts';
 import type { GpuContext } from '../core/context.ts';
 import { axisParams, offsetsWgsl } from '../core/indexing.ts';
-import { flatIndex, grid, gridBuiltins } from '../core/program.ts';
+import { flatKernelHead, grid } from '../core/program.ts';
 import { formatShape, numel, stridesOf, type Shape } from '../core/shape.ts';
 import type { Tensor } from '../core/tensor.ts';
 
 const WG = 256;
 
 const copyBody = `
-const WG: u32 = ${WG}u;
-@compute @workgroup_size(WG)
-fn main(${gridBuiltins}) {
-  let i = ${flatIndex};
-  if (i >= u.n) { return; }
+${flatKernelHead(WG)}
   ${offsetsWgsl('i', 'd', { si: 'ss', di: 'ds' })}
   dst[u.dst0 + di] = src[u.src0 + si];
 }

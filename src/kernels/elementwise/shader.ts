@@ -1,17 +1,13 @@
 // WGSL for elementwise kernels: one invocation per output element on a `grid` dispatch. The
 // op itself is a WGSL expression spliced into a fixed template, so each op compiles once.
 
-import { flatIndex, gridBuiltins } from '../core/program.ts';
+import { flatKernelHead } from '../core/program.ts';
 import { MAX_RANK, offsetsWgsl } from '../core/indexing.ts';
 
 export const WG = 256;
 
 const head = (helpers: string) => `${helpers}
-const WG: u32 = ${WG}u;
-@compute @workgroup_size(WG)
-fn main(${gridBuiltins}) {
-  let i = ${flatIndex};
-  if (i >= u.n) { return; }`;
+${flatKernelHead(WG)}`;
 
 /** y = f(x), `expr` in terms of `x`, `u.alpha`, `u.beta`. */
 export function unaryBody(expr: string, helpers = ''): string {

@@ -4,20 +4,15 @@
 
 import { InvalidInputError } from '../../shared/errors.ts';
 import type { Tape } from '../autograd/tape.ts';
-import { grid } from '../core/program.ts';
+import { flatKernelHead, grid } from '../core/program.ts';
 import { sameShape } from '../core/shape.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { flatIndex, gridBuiltins } from '../core/program.ts';
 import { finishSum, partialCount, sumSquaresPartials } from '../reduce/sum-squares.ts';
 
 const WG = 256;
 
 const backwardBody = (both: boolean) => `
-const WG: u32 = ${WG}u;
-@compute @workgroup_size(WG)
-fn main(${gridBuiltins}) {
-  let i = ${flatIndex};
-  if (i >= u.n) { return; }
+${flatKernelHead(WG)}
   let d = gy[0] * 2.0 / f32(u.n) * (a[i] - b[i]);
   ga[i] = d;
   ${both ? 'gb[i] = -d;' : ''}

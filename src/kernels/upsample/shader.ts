@@ -3,16 +3,12 @@
 // SY×SX block back into its source pixel, one invocation per input pixel (no atomics needed).
 // Params: n (elements written), H W (input), SY SX.
 
-import { flatIndex, gridBuiltins } from '../core/program.ts';
+import { flatKernelHead } from '../core/program.ts';
 
 export const UPSAMPLE_WG = 256;
 
 const head = `
-const WG: u32 = ${UPSAMPLE_WG}u;
-@compute @workgroup_size(WG)
-fn main(${gridBuiltins}) {
-  let i = ${flatIndex};
-  if (i >= u.n) { return; }`;
+${flatKernelHead(UPSAMPLE_WG)}`;
 
 export const upsampleForwardBody = `${head}
   let wo = u.W * u.SX;
