@@ -78,6 +78,17 @@ function noiseFor(rng: NoiseSource | undefined, x: Float32Array, scale: number):
   if (rng) addScaledInPlace(x, scale, rng.randn(x.length));
 }
 
+/**
+ * Where a step from t toward tNext lands, and the noise to add there: tNext itself without eta;
+ * with eta, k-diffusion's ancestral split (never past tEnd), the noise making up the difference.
+ */
+function stepTarget(t: number, tNext: number, tEnd: number, eta: number): { target: number; sigmaUp: number } {
+  if (!eta) return { target: tNext, sigmaUp: 0 };
+  const { sigmaDown } = ancestralStep(sigmaOf(t), sigmaOf(tNext), eta);
+  const target = Math.min(tEnd, tOf(sigmaDown));
+  return { target, sigmaUp: Math.sqrt(sigmaOf(tNext) ** 2 - sigmaOf(target) ** 2) };
+}
+
 /** DPM-Solver-Fast: `n` network evaluations spread over ⌊n/3⌋+1 steps of order 3, ending with 2 and/or 1. */
 export async function sampleDpmFast(denoiser: Denoiser, x: Float32Array, sigmaMin: number, sigmaMax: number, n: number, options: SamplerOptions = {}): Promise<Float32Array> {
   checkRange(sigmaMin, sigmaMax);
@@ -93,13 +104,7 @@ export async function sampleDpmFast(denoiser: Denoiser, x: Float32Array, sigmaMi
     const cache: EpsCache = new Map();
     const t = ts[i]!;
     const tNext = ts[i + 1]!;
-    let target = tNext;
-    let sigmaUp = 0;
-    if (eta) {
-      const { sigmaDown } = ancestralStep(sigmaOf(t), sigmaOf(tNext), eta);
-      target = Math.min(tEnd, tOf(sigmaDown));
-      sigmaUp = Math.sqrt(sigmaOf(tNext) ** 2 - sigmaOf(target) ** 2);
-    }
+    const { target, sigmaUp } = stepTarget(t, tNext, tEnd, eta);
     const eps = await solver.eps(cache, 'eps', x, t);
     if (options.onDenoised) options.onDenoised(combine(1, x, -sigmaOf(t), eps), i);
     const order = orders[i]!;
@@ -192,13 +197,7 @@ export async function sampleDpmAdaptive(
   while (forward ? s < tEnd - 1e-5 : s > tEnd + 1e-5) {
     const cache: EpsCache = new Map();
     const t = forward ? Math.min(tEnd, s + pid.h) : Math.max(tEnd, s + pid.h);
-    let target = t;
-    let sigmaUp = 0;
-    if (eta) {
-      const { sigmaDown } = ancestralStep(sigmaOf(s), sigmaOf(t), eta);
-      target = Math.min(tEnd, tOf(sigmaDown));
-      sigmaUp = Math.sqrt(sigmaOf(t) ** 2 - sigmaOf(target) ** 2);
-    }
+    const { target, sigmaUp } = stepTarget(s, t, tEnd, eta);
     const eps = await solver.eps(cache, 'eps', x, s);
     if (options.onDenoised) options.onDenoised(combine(1, x, -sigmaOf(s), eps), info.steps);
     const low = order === 2 ? await solver.step1(x, s, target, cache) : await solver.step2(x, s, target, cache, 1 / 3);
