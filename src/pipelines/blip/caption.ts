@@ -9,6 +9,7 @@ import type { ProgressCallback } from '../../shared/progress.ts';
 import type { ModelRun } from '../clip/embed.ts';
 import { BLIP_IMAGE_CONFIG, preprocessImages, type ImageProcessorConfig } from '../clip/preprocess.ts';
 import type { Tokenizer } from '../tokenizers/load.ts';
+import { idsBatch, lastLogits, repeatRows } from './decoder-io.ts';
 import { generate } from './generate.ts';
 import { CAPTION_PRESETS, type CaptionPreset, type DecoderStep, type GenerationOptions } from './types.ts';
 
@@ -102,29 +103,16 @@ export async function encodeImage(model: BlipModel, image: RgbaImage, signal?: A
 export function decoderStep(model: BlipModel, signal?: AbortSignal): DecoderStep<TensorData<'float32'>> {
   const io = names(model);
   return async (rows, hidden) => {
-    const n = rows.length;
-    const length = rows[0]!.length;
-    const ids = new BigInt64Array(n * length);
-    rows.forEach((row, r) => row.forEach((id, i) => (ids[r * length + i] = BigInt(id))));
-    // Every row describes the same image: repeat its encoder state once per row.
-    const per = hidden.data.length;
-    const repeated = new Float32Array(n * per);
-    for (let r = 0; r < n; r++) repeated.set(hidden.data, r * per);
+    const ids = idsBatch(rows);
     const outputs = await model.decoder(
       {
-        [io.inputIds]: { type: 'int64', dims: [n, length], data: ids },
-        [io.attentionMask]: { type: 'int64', dims: [n, length], data: new BigInt64Array(n * length).fill(1n) },
-        [io.encoderHidden]: { type: 'float32', dims: [n, hidden.dims[1]!, hidden.dims[2]!], data: repeated },
+        [io.inputIds]: ids,
+        [io.attentionMask]: { type: 'int64', dims: [...ids.dims], data: new BigInt64Array(ids.data.length).fill(1n) },
+        [io.encoderHidden]: repeatRows(hidden, rows.length),
       },
       signal,
     );
-    const logits = outputs[io.logits];
-    if (!logits || logits.type !== 'float32' || logits.dims.length !== 3 || logits.dims[0] !== n) {
-      throw new NatailiError('model', `The BLIP decoder must return float32 "${io.logits}" [${n}, length, vocab].`);
-    }
-    const [, steps, vocab] = logits.dims as [number, number, number];
-    const data = logits.data as Float32Array;
-    return rows.map((_, r) => data.subarray((r * steps + steps - 1) * vocab, (r * steps + steps) * vocab));
+    return lastLogits(outputs, io.logits, rows.length, 'BLIP');
   };
 }
 

@@ -11,6 +11,7 @@ import type { TensorData } from '../../runtime/tensor.ts';
 import { InvalidInputError, NatailiError } from '../../shared/errors.ts';
 import type { RgbaImage } from '../../shared/image/types.ts';
 import type { ProgressCallback } from '../../shared/progress.ts';
+import { idsBatch, lastLogits, repeatRows } from '../blip/decoder-io.ts';
 import { generate } from '../blip/generate.ts';
 import type { DecoderStep, GenerationOptions } from '../blip/types.ts';
 import { CLIP_CONTEXT_LENGTH, type ClipTokenizer } from '../tokenizers/clip.ts';
@@ -109,28 +110,8 @@ export async function encodeCocaImage(model: CocaModel, image: RgbaImage, signal
 export function cocaDecoderStep(model: CocaModel, signal?: AbortSignal): DecoderStep<TensorData<'float32'>> {
   const io = names(model);
   return async (rows, tokens) => {
-    const n = rows.length;
-    const length = rows[0]!.length;
-    const ids = new BigInt64Array(n * length);
-    rows.forEach((row, r) => row.forEach((id, i) => (ids[r * length + i] = BigInt(id))));
-    // One image for every row (beams): its tokens repeated once per row.
-    const per = tokens.data.length;
-    const repeated = new Float32Array(n * per);
-    for (let r = 0; r < n; r++) repeated.set(tokens.data, r * per);
-    const out = await model.decoder(
-      {
-        [io.inputIds]: { type: 'int64', dims: [n, length], data: ids },
-        [io.decoderImageTokens]: { type: 'float32', dims: [n, tokens.dims[1]!, tokens.dims[2]!], data: repeated },
-      },
-      signal,
-    );
-    const logits = out[io.logits];
-    if (!logits || logits.type !== 'float32' || logits.dims.length !== 3 || logits.dims[0] !== n) {
-      throw new NatailiError('model', `The CoCa decoder must return float32 "${io.logits}" [${n}, length, vocab].`);
-    }
-    const [, steps, vocab] = logits.dims as [number, number, number];
-    const data = logits.data as Float32Array;
-    return rows.map((_, r) => data.subarray((r * steps + steps - 1) * vocab, (r * steps + steps) * vocab));
+    const out = await model.decoder({ [io.inputIds]: idsBatch(rows), [io.decoderImageTokens]: repeatRows(tokens, rows.length) }, signal);
+    return lastLogits(out, io.logits, rows.length, 'CoCa');
   };
 }
 
