@@ -2,7 +2,7 @@
 // value here crosses a worker boundary by structured clone. Types only.
 
 import type { Backend, Precision } from '../../runtime/backend-choice.ts';
-import type { ModelType } from '../../managers/catalog/schema.ts';
+import type { CatalogEntry, CatalogLicense, ModelType } from '../../managers/catalog/schema.ts';
 
 export type { ModelType };
 
@@ -22,18 +22,14 @@ export interface ModelVariantInfo {
   backends: Backend[];
 }
 
-export interface ModelInfo {
-  name: string;
-  type: ModelType;
-  /** Catalog text, possibly from a catalog the user loaded: render as text, never as HTML. */
-  description: string;
-  version: string;
-  style: string;
-  nsfw: boolean;
-  baseline: string;
-  inpainting: boolean;
-  homepage: string;
-  license: { spdx: string; notice: string; file?: string } | null;
+/**
+ * A model as the Models page shows it: its catalog entry's fields, then what this device and its
+ * storage add. The catalog text (description above all) may come from a catalog the user loaded:
+ * render it as text, never as HTML.
+ */
+export interface ModelInfo extends Pick<CatalogEntry, 'name' | 'type' | 'description' | 'version' | 'style' | 'nsfw' | 'baseline' | 'inpainting' | 'homepage'> {
+  /** The weights licence, without its full text. */
+  license: Omit<CatalogLicense, 'text'> | null;
   /** Every file comes with the app (its URL is relative to the app), so it installs offline. */
   builtIn: boolean;
   variants: ModelVariantInfo[];
