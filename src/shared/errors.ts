@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'cancelled'
   | 'backend-unavailable'
   | 'worker-crashed'
+  | 'out-of-memory'
+  | 'device-lost'
   | 'invalid-input'
   | 'integrity'
   | 'network'
@@ -52,6 +54,55 @@ export class WorkerCrashedError extends NatailiError {
   }
 }
 
+// What to do, said once: the classes' defaults and the classified raw errors share them.
+const OUT_OF_MEMORY_MESSAGE =
+  'The job ran out of memory. Try smaller work (a smaller image, batch or tile), close other tabs that use the GPU, or try again on the CPU (WASM).';
+const DEVICE_LOST_MESSAGE = 'The GPU device was lost (a driver reset or the GPU under load elsewhere). Try again, or run on the CPU (WASM).';
+
+/** The job needed more memory (GPU or wasm) than the browser would give. Smaller work may fit. */
+export class OutOfMemoryError extends NatailiError {
+  constructor(message = OUT_OF_MEMORY_MESSAGE, options?: { cause?: unknown }) {
+    super('out-of-memory', message, options);
+  }
+}
+
+/** The GPU device went away mid-job (driver reset, another tab's load, a sleeping laptop). */
+export class DeviceLostError extends NatailiError {
+  constructor(message = DEVICE_LOST_MESSAGE, options?: { cause?: unknown }) {
+    super('device-lost', message, options);
+  }
+}
+
+// Raw errors a worker meets when memory runs out, by the text their source gives them: V8
+// (RangeError on a large ArrayBuffer or wasm memory), Emscripten's abort in onnxruntime-web's
+// wasm, ORT's allocator (through its "ERROR_MESSAGE: …" wrapper), and WebGPU.
+const OUT_OF_MEMORY = [
+  /Array buffer allocation failed/i,
+  /\bOut of memory\b/i,
+  /could not allocate memory/i,
+  /Cannot enlarge memory/i,
+  /memory access out of bounds/i,
+  /Aborted\(OOM\)/,
+  /Failed to allocate/i,
+  /\bbad_alloc\b/,
+  /GPUOutOfMemoryError/,
+];
+// WebGPU says a device is gone in a few wordings: GPUDeviceLostInfo, Dawn's "Device is lost",
+// and errors from calls on a destroyed device.
+const DEVICE_LOST = [/device (?:was |is |has been )?lost/i, /\bGPUDevice\b.*\b(?:lost|destroyed)\b/i, /Device was destroyed/i];
+
+/** The kind of a raw (non-Nataili) error, from its class name and message; null for anything else. */
+export function classifyRaw(error: unknown): 'out-of-memory' | 'device-lost' | null {
+  const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : '';
+  const message = error instanceof Error ? error.message : typeof error === 'object' && error !== null && 'message' in error ? String((error as { message: unknown }).message) : String(error);
+  if (name === 'GPUOutOfMemoryError') return 'out-of-memory';
+  const text = `${name}: ${message}`;
+  // Device loss first: a lost device also fails its allocations, and losing it is the cause.
+  if (DEVICE_LOST.some((pattern) => pattern.test(text))) return 'device-lost';
+  if (OUT_OF_MEMORY.some((pattern) => pattern.test(text))) return 'out-of-memory';
+  return null;
+}
+
 /** Plain data that survives structured cloning between a worker and the page. */
 export interface ErrorInfo {
   code: ErrorCode;
@@ -65,7 +116,15 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     return { code: 'cancelled', name: 'CancelledError', message: 'Cancelled.' };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', name: 'Error', message };
+  // The raw text is kept after ours: it tells a bug report which allocation failed.
+  switch (classifyRaw(error)) {
+    case 'out-of-memory':
+      return { code: 'out-of-memory', name: 'OutOfMemoryError', message: `${OUT_OF_MEMORY_MESSAGE} (${message})` };
+    case 'device-lost':
+      return { code: 'device-lost', name: 'DeviceLostError', message: `${DEVICE_LOST_MESSAGE} (${message})` };
+    default:
+      return { code: 'internal', name: 'Error', message };
+  }
 }
 
 export function fromErrorInfo(info: ErrorInfo): NatailiError {

@@ -5,7 +5,7 @@
 // Lock the worker holds for life: the page's request for it is granted when the worker is gone.
 
 import * as Comlink from 'comlink';
-import { CancelledError, WorkerCrashedError } from '../shared/errors.ts';
+import { CancelledError, DeviceLostError, OutOfMemoryError, WorkerCrashedError, classifyRaw } from '../shared/errors.ts';
 import type { ApiOf, CallOptions, JobClient, MethodArgs, MethodName, MethodResult, WorkerApis, WorkerSettings } from './api.ts';
 import { lifeLockName, rebuildError, transferablesIn, webLocks, type JobEndpoint, type JobOutcome } from './protocol.ts';
 
@@ -173,14 +173,21 @@ export class WorkerHost<Apis extends object = WorkerApis> {
     // A crash with no job waiting must not surface as an unhandled rejection.
     ended.catch(noop);
     const slot: Slot = { worker, endpoint: Comlink.wrap<JobEndpoint>(worker), ready: Promise.resolve(), ended, end, watch: new AbortController(), jobs: 0, idleTimer: undefined };
-    const crash = (why: string) => {
+    const crash = (why: string, error?: Error) => {
       if (this.slots.get(kind) !== slot) return;
       this.forget(kind, slot);
-      end(new WorkerCrashedError(`The ${kind} worker stopped unexpectedly (${why}). Try again; a fresh worker will start.`));
+      end(error ?? new WorkerCrashedError(`The ${kind} worker stopped unexpectedly (${why}). Try again; a fresh worker will start.`));
     };
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      crash(event.message || 'it failed to start or threw an uncaught error');
+      const why = event.message || 'it failed to start or threw an uncaught error';
+      // An uncaught allocation failure or lost device is reported as such: its ways on (smaller
+      // work, the CPU) differ from a plain retry.
+      const code = classifyRaw(why);
+      const fresh = 'a fresh worker will start';
+      if (code === 'out-of-memory') crash(why, new OutOfMemoryError(`The ${kind} worker ran out of memory and stopped (${why}). Try smaller work (a smaller image, batch or tile) or the CPU (WASM); ${fresh}.`));
+      else if (code === 'device-lost') crash(why, new DeviceLostError(`The ${kind} worker lost its GPU device and stopped (${why}). Try again, or run on the CPU (WASM); ${fresh}.`));
+      else crash(why);
     });
     worker.addEventListener('messageerror', () => crash('a message from it could not be read'));
     slot.ready = this.handshake(kind, slot, crash);

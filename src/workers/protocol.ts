@@ -5,7 +5,9 @@
 import {
   BackendUnavailableError,
   CancelledError,
+  DeviceLostError,
   InvalidInputError,
+  OutOfMemoryError,
   WorkerCrashedError,
   fromErrorInfo,
   type ErrorInfo,
@@ -80,6 +82,10 @@ export function rebuildError(info: ErrorInfo): NatailiError {
       return new BackendUnavailableError(info.message);
     case 'worker-crashed':
       return new WorkerCrashedError(info.message);
+    case 'out-of-memory':
+      return new OutOfMemoryError(info.message);
+    case 'device-lost':
+      return new DeviceLostError(info.message);
     default:
       return fromErrorInfo(info);
   }

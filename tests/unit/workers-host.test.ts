@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PlatformInfo } from '../../src/runtime/platform.ts';
 import { SessionCache } from '../../src/runtime/session-cache.ts';
-import { BackendUnavailableError, CancelledError, InvalidInputError, WorkerCrashedError } from '../../src/shared/errors.ts';
+import { BackendUnavailableError, CancelledError, DeviceLostError, InvalidInputError, OutOfMemoryError, WorkerCrashedError } from '../../src/shared/errors.ts';
 import { throwIfAborted, type ProgressEvent } from '../../src/shared/progress.ts';
 import { WorkerHost } from '../../src/workers/client.ts';
 import { exposeJobs } from '../../src/workers/expose.ts';
@@ -125,12 +125,25 @@ describe('WorkerHost with exposeJobs', () => {
   it('fails running jobs with WorkerCrashedError on an uncaught error and spawns afresh', async () => {
     const job = host.call('echo', 'hang', []);
     await sleep(10);
-    spawned.at(-1)!.dispatchEvent(Object.assign(new Event('error'), { message: 'RangeError: out of memory' }));
+    spawned.at(-1)!.dispatchEvent(Object.assign(new Event('error'), { message: "TypeError: Cannot read properties of undefined (reading 'dims')" }));
     await expect(job).rejects.toBeInstanceOf(WorkerCrashedError);
-    await expect(job).rejects.toThrow(/echo worker stopped unexpectedly \(RangeError: out of memory\)/);
+    await expect(job).rejects.toThrow(/echo worker stopped unexpectedly \(TypeError: Cannot read/);
     expect(spawned.at(-1)!.terminated).toBe(true);
     expect(await host.call('echo', 'count', [1, 0])).toBe(1);
     expect(spawned.at(-1)!.terminated).toBe(false);
+  });
+
+  it('an uncaught allocation failure or device loss ends the job as such, and spawns afresh', async () => {
+    const job = host.call('echo', 'hang', []);
+    await sleep(10);
+    spawned.at(-1)!.dispatchEvent(Object.assign(new Event('error'), { message: 'Uncaught RangeError: Array buffer allocation failed' }));
+    await expect(job).rejects.toBeInstanceOf(OutOfMemoryError);
+    await expect(job).rejects.toThrow(/echo worker ran out of memory and stopped \(Uncaught RangeError: Array buffer allocation failed\)\. Try smaller work/);
+    const next = host.call('echo', 'hang', []);
+    await sleep(10);
+    spawned.at(-1)!.dispatchEvent(Object.assign(new Event('error'), { message: 'Uncaught Error: Device is lost' }));
+    await expect(next).rejects.toBeInstanceOf(DeviceLostError);
+    expect(await host.call('echo', 'count', [1, 0])).toBe(1);
   });
 
   it('releases an idle worker, and counts one that never answers as crashed', async () => {

@@ -2,6 +2,8 @@
 // job's progress and preview, and the results with the parameters that made them. Owned by the
 // app (not the page), so a job goes on while the user looks at another page.
 import { isCancelled } from '../../shared/errors.ts';
+import { Failure } from './failure.svelte.ts';
+import type { RecoveryAction } from './recovery.ts';
 import type { GenerationParameters } from '../../shared/png/parameters.ts';
 import type { RgbaImage } from '../../shared/image/types.ts';
 import type { GenerateJob, GenerateJobResult, LoraUse, ProgressEvent, SdFile, SdModelInfo } from '../../workers/api.ts';
@@ -55,10 +57,24 @@ export class GenerateState {
   preview: Preview | null = $state(null);
   results: GenerateResult[] = $state([]);
   notes: string[] = $state([]);
-  error: string | null = $state(null);
+  /** The last failure, with its ways on (run the job again, smaller, or on the CPU). */
+  readonly failure = new Failure();
   message: string | null = $state(null);
 
+  get error(): string | null {
+    return this.failure.message;
+  }
+  set error(message: string | null) {
+    this.failure.say(message);
+  }
+
   private controller: AbortController | null = null;
+  /**
+   * The files of models and LoRAs opened here (File handles, not their bytes): they live in the
+   * worker's memory, so a fresh worker after a crash is handed them again before a retry.
+   */
+  private readonly opened = new Map<string, File[]>();
+  private readonly loraFiles = new Map<string, File>();
   private stepTimes: number[] = [];
   /** Called with each result as it arrives; by default the gallery worker stores it with its parameters. */
   onResult: ((result: GenerateResult) => void | Promise<void>) | null = (result) => this.saveToGallery(result);
@@ -111,6 +127,7 @@ export class GenerateState {
       const name = folder || `Local model ${this.models.filter((m) => m.local).length + 1}`;
       const sdFiles: SdFile[] = await Promise.all(files.map(async (file) => ({ name: file.name, data: new Uint8Array(await file.arrayBuffer()) })));
       const info = await workers.call('generate', 'useFiles', [name, sdFiles]);
+      this.opened.set(info.name, [...files]);
       await this.loadModels();
       this.params.model = info.name;
       this.message = `${info.name} is ready (${info.kind}).`;
@@ -123,6 +140,7 @@ export class GenerateState {
     try {
       const name = file.name.replace(/\.safetensors$/i, '');
       const info = await workers.call('generate', 'addLora', [name, new Uint8Array(await file.arrayBuffer())]);
+      this.loraFiles.set(name, file);
       this.loras = [...this.loras.filter((l) => l.name !== name), { name, strength: 1, modules: info.unetModules + info.textEncoderModules }];
     } catch (error) {
       this.fail(error);
@@ -165,9 +183,10 @@ export class GenerateState {
     };
   }
 
-  async generate(): Promise<void> {
+  /** Runs the page's settings, or a job again (a retry keeps the job it failed with). */
+  async generate(job: GenerateJob = this.job(), reopen = false): Promise<void> {
     if (this.running) return;
-    this.error = null;
+    this.failure.clear();
     this.message = null;
     this.notes = [];
     this.running = true;
@@ -175,8 +194,8 @@ export class GenerateState {
     this.progress = null;
     this.stepTimes = [];
     const controller = (this.controller = new AbortController());
-    const job = this.job();
     try {
+      if (reopen) await this.reopen(job);
       // 'none': the init image and mask stay usable for the next job.
       const result = await workers.call('generate', 'generate', [job], { signal: controller.signal, onProgress: (e) => this.onProgress(e), transfer: 'none' });
       this.notes = result.notes;
@@ -184,11 +203,36 @@ export class GenerateState {
       for (const image of result.images) await this.addResult(image.image, image.seed, image.censored, result, job);
     } catch (error) {
       if (isCancelled(error)) this.message = 'Cancelled.';
-      else this.fail(error);
+      else this.failJob(error, job);
     } finally {
       this.running = false;
       this.progress = null;
       this.controller = null;
+    }
+  }
+
+  /** A failed job's alert: Try again (handing a fresh worker the opened files), smaller, on the CPU. */
+  private failJob(error: unknown, job: GenerateJob): void {
+    let retried = job;
+    const adjust = (action: RecoveryAction) => {
+      if (action.id !== 'smaller-image') return;
+      retried = { ...job, batchSize: action.batchSize, width: action.width, height: action.height };
+      // The form shows what the retry runs with.
+      Object.assign(this.params, { batchSize: action.batchSize, width: action.width, height: action.height });
+    };
+    this.failure.show(error, { page: 'generate', image: { batchSize: job.batchSize ?? 1, width: job.width ?? this.params.width, height: job.height ?? this.params.height } }, () => this.generate(retried, true), adjust);
+  }
+
+  /** Hands the job's opened model and LoRA files to the worker again: a crashed worker's successor has none. */
+  private async reopen(job: GenerateJob): Promise<void> {
+    const files = this.opened.get(job.model);
+    if (files) {
+      const sdFiles: SdFile[] = await Promise.all(files.map(async (file) => ({ name: file.name, data: new Uint8Array(await file.arrayBuffer()) })));
+      await workers.call('generate', 'useFiles', [job.model, sdFiles]);
+    }
+    for (const lora of job.loras ?? []) {
+      const file = this.loraFiles.get(lora.name);
+      if (file) await workers.call('generate', 'addLora', [lora.name, new Uint8Array(await file.arrayBuffer())]);
     }
   }
 
@@ -197,7 +241,7 @@ export class GenerateState {
   }
 
   dismissError(): void {
-    this.error = null;
+    this.failure.clear();
   }
 
   private async addResult(image: RgbaImage, seed: number, censored: boolean, result: GenerateJobResult, job: GenerateJob): Promise<void> {
@@ -246,7 +290,8 @@ export class GenerateState {
     }
   }
 
+  /** A failure outside a job (listing, opening files): its message, and Dismiss. */
   private fail(error: unknown): void {
-    this.error = error instanceof Error ? error.message : String(error);
+    this.failure.show(error, { page: 'generate' });
   }
 }

@@ -3,6 +3,7 @@
 import { isCancelled } from '../../shared/errors.ts';
 import type { AnalyzeResult, CaptionPresetName, CaptionResult, InterrogateModels, InterrogateRole, ProgressEvent, RoleModel } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
+import { Failure } from './failure.svelte.ts';
 import { addToGallery } from './gallery.svelte.ts';
 
 export type Busy = 'caption' | 'interrogate' | null;
@@ -37,11 +38,19 @@ export class InterrogateState {
   report: AnalyzeResult | null = $state(null);
   busy: Busy = $state(null);
   progress: { index: number; count: number } | null = $state(null);
-  error: string | null = $state(null);
+  /** The last failure, with its ways on (again, on the CPU). */
+  readonly failure = new Failure();
   message: string | null = $state(null);
 
   private controller: AbortController | null = null;
   private defaults: Record<string, string[]> | null = null;
+
+  get error(): string | null {
+    return this.failure.message;
+  }
+  set error(message: string | null) {
+    this.failure.say(message);
+  }
 
   async load(): Promise<void> {
     try {
@@ -54,7 +63,7 @@ export class InterrogateState {
       this.predictor = keep(this.predictor, 'predictor');
       this.safetyModel = keep(this.safetyModel, 'safety');
     } catch (error) {
-      this.fail(error);
+      this.failure.show(error, { page: 'interrogate' }, () => this.load());
     }
   }
 
@@ -124,7 +133,7 @@ export class InterrogateState {
   }
 
   dismissError(): void {
-    this.error = null;
+    this.failure.clear();
   }
 
   /** The default sets (unless turned off) plus the user's own list as "custom"; null when empty. */
@@ -145,13 +154,14 @@ export class InterrogateState {
     this.controller = controller;
     this.busy = kind;
     this.progress = null;
-    this.error = null;
+    this.failure.clear();
     this.message = null;
     try {
       await job({ signal: controller.signal, onProgress: (event) => (event.kind === 'step' ? (this.progress = { index: event.index, count: event.count }) : undefined) });
     } catch (error) {
       if (isCancelled(error)) this.message = 'Cancelled.';
-      else this.fail(error);
+      // Again: the same image and request, as the job closure holds them.
+      else this.failure.show(error, { page: 'interrogate' }, () => this.run(kind, job));
     } finally {
       if (this.controller === controller) {
         this.busy = null;
@@ -159,9 +169,5 @@ export class InterrogateState {
         this.controller = null;
       }
     }
-  }
-
-  private fail(error: unknown): void {
-    this.error = error instanceof Error ? error.message : String(error);
   }
 }

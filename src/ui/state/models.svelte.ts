@@ -11,6 +11,7 @@ import type {
   StorageInfo,
 } from '../../workers/api.ts';
 import { WorkerHost, workers } from '../../workers/client.ts';
+import { Failure } from './failure.svelte.ts';
 
 export type DownloadProgress = Extract<ProgressEvent, { kind: 'download' }>;
 
@@ -37,8 +38,8 @@ export class ModelsState {
   lastCatalog: CatalogResult | null = $state(null);
   loadingCatalog = $state(false);
   audit: StorageAudit | null = $state(null);
-  /** The last failure, as its message (which says what to do); shown in an alert region. */
-  error: string | null = $state(null);
+  /** The last failure, its message saying what to do, with a way on where the job can run again. */
+  readonly failure = new Failure();
   /** The last success or notice; shown in a status region. */
   message: string | null = $state(null);
 
@@ -46,6 +47,13 @@ export class ModelsState {
   private readonly controllers = new Map<string, AbortController>();
   private importController: AbortController | null = null;
   private askedPersistence = false;
+
+  get error(): string | null {
+    return this.failure.message;
+  }
+  set error(message: string | null) {
+    this.failure.say(message);
+  }
 
   async load(): Promise<void> {
     await Promise.all([this.refresh(), this.refreshStorage()]);
@@ -55,7 +63,7 @@ export class ModelsState {
     try {
       this.listing = await workers.call('models', 'list', []);
     } catch (error) {
-      this.fail(error);
+      this.fail(error, () => this.refresh());
     }
   }
 
@@ -64,7 +72,7 @@ export class ModelsState {
       this.storage = await workers.call('models', 'storage', []);
       this.persisted = this.storage?.persisted ?? (await navigator.storage?.persisted?.()) ?? false;
     } catch (error) {
-      this.fail(error);
+      this.fail(error, () => this.refreshStorage());
     }
   }
 
@@ -111,7 +119,8 @@ export class ModelsState {
       this.message = `${model.name} (${precision}) is downloaded, verified and stored.`;
     } catch (error) {
       if (isCancelled(error)) this.message = `Download of ${model.name} cancelled. What was stored is kept: Download resumes from there.`;
-      else this.fail(error);
+      // Again resumes from the last stored chunk.
+      else this.fail(error, () => this.download(model, precision, acceptUnverified));
     } finally {
       this.controllers.delete(model.name);
       delete this.downloads[model.name];
@@ -153,7 +162,7 @@ export class ModelsState {
       this.message = importSummary(result);
     } catch (error) {
       if (isCancelled(error)) this.message = 'Import cancelled. Nothing partial was kept.';
-      else this.fail(error);
+      else this.fail(error, () => this.importFiles(sources, acceptUnverified));
     } finally {
       this.importing = null;
       this.importController = null;
@@ -214,11 +223,11 @@ export class ModelsState {
   }
 
   dismissError(): void {
-    this.error = null;
+    this.failure.clear();
   }
 
-  private fail(error: unknown): void {
-    this.error = error instanceof Error ? error.message : String(error);
+  private fail(error: unknown, retry?: () => Promise<void>): void {
+    this.failure.show(error, { page: 'models' }, retry);
   }
 }
 

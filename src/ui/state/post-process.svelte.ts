@@ -1,7 +1,9 @@
 import { isCancelled } from '../../shared/errors.ts';
-import type { PostProcessModel, PostProcessResult, ProgressEvent, RestoreRequest, UpscaleRequest } from '../../workers/api.ts';
+import type { Backend, PostProcessModel, PostProcessResult, ProgressEvent, RestoreRequest, UpscaleRequest } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
 import { parametersFromPng } from '../../shared/png/index.ts';
+import { Failure } from './failure.svelte.ts';
+import type { RecoveryAction } from './recovery.ts';
 import { addToGallery } from './gallery.svelte.ts';
 
 export type Operation = 'upscale' | 'restore';
@@ -78,14 +80,23 @@ export class PostProcessState {
   running = $state(false);
   progress: ProgressView | null = $state(null);
   result: ResultView | null = $state(null);
-  /** The last failure's message (it says what to do); shown in an alert region. */
-  error: string | null = $state(null);
+  /** The last failure, with its ways on (again, with smaller tiles, on the CPU); shown in an alert region. */
+  readonly failure = new Failure();
   /** The last notice that is not a failure (cancelled, downloaded). */
   message: string | null = $state(null);
   /** Models being downloaded from this page, with their progress. */
   downloading: Record<string, ProgressView | null> = $state({});
 
   private controller: AbortController | null = null;
+  /** The backend the running job loaded its model on: it picks the tile to halve from after an out-of-memory. */
+  private ranOn: Backend | null = null;
+
+  get error(): string | null {
+    return this.failure.message;
+  }
+  set error(message: string | null) {
+    this.failure.say(message);
+  }
 
   get upscalers(): PostProcessModel[] {
     return this.models.filter((m) => m.type === 'esrgan');
@@ -112,7 +123,7 @@ export class PostProcessState {
       this.restorer ||= this.restorers.find((m) => m.stored)?.name ?? this.restorers[0]?.name ?? '';
       this.detector ||= this.detectors.find((m) => m.stored)?.name ?? this.detectors[0]?.name ?? '';
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.failure.show(error, { page: 'post-process' }, () => this.loadModels());
     }
   }
 
@@ -146,11 +157,16 @@ export class PostProcessState {
     const controller = new AbortController();
     this.controller = controller;
     this.running = true;
-    this.error = null;
+    this.failure.clear();
     this.message = null;
+    this.ranOn = null;
     this.progress = { text: 'Starting', value: null, max: null };
     const tiles = { ...(this.tileSize === null ? {} : { tileSize: this.tileSize }), ...(this.tilePad === null ? {} : { tilePad: this.tilePad }) };
-    const options = { signal: controller.signal, onProgress: (event: ProgressEvent) => (this.progress = progressView(event, this.progress)) };
+    const onProgress = (event: ProgressEvent) => {
+      if (event.kind === 'load') this.ranOn = event.backend === 'wasm' ? 'wasm' : 'webgpu';
+      this.progress = progressView(event, this.progress);
+    };
+    const options = { signal: controller.signal, onProgress };
     try {
       let result: PostProcessResult;
       let suffix: string;
@@ -168,7 +184,7 @@ export class PostProcessState {
       void this.keep(result, this.file);
     } catch (error) {
       if (isCancelled(error)) this.message = 'Cancelled.';
-      else this.error = error instanceof Error ? error.message : String(error);
+      else this.failRun(error);
     } finally {
       this.running = false;
       this.progress = null;
@@ -182,14 +198,25 @@ export class PostProcessState {
     this.controller?.abort();
   }
 
+  /**
+   * A failed job's alert. The retry runs the page's settings (the same image and choices, unless
+   * the user changed them since); the smaller-tiles way sets the tile field, so the form shows it.
+   */
+  private failRun(error: unknown): void {
+    const adjust = (action: RecoveryAction) => {
+      if (action.id === 'smaller-tiles') this.tileSize = action.tileSize;
+    };
+    this.failure.show(error, { page: 'post-process', tileSize: this.tileSize, ranOn: this.ranOn }, () => this.run(), adjust);
+  }
+
   async download(name: string): Promise<void> {
-    this.error = null;
+    this.failure.clear();
     this.downloading[name] = null;
     try {
       await workers.call('postprocess', 'download', [name], { onProgress: (event) => (this.downloading[name] = progressView(event, this.downloading[name] ?? null)) });
       this.message = `${name} is downloaded and ready.`;
     } catch (error) {
-      if (!isCancelled(error)) this.error = error instanceof Error ? error.message : String(error);
+      this.failure.show(error, { page: 'post-process' }, () => this.download(name));
     } finally {
       delete this.downloading[name];
       await this.loadModels();

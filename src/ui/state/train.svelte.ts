@@ -1,10 +1,10 @@
 // The Train page's LoRA state: the base model, the picked folder and its EveryDream preview, the
 // settings (nataili's defaults), the run the train worker is doing (polled while it trains, its
 // loss curve gathered here), stored runs, and exports (downloaded, or handed to Generate).
-import { isCancelled } from '../../shared/errors.ts';
 import { NATAILI_DREAMBOOTH_DEFAULTS } from '../../shared/dreambooth-defaults.ts';
 import type { CheckpointSummary, CurvePoint, DatasetPreview, LoraRunStatus, LoraSettings, TrainBaseModel, TrainFile } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
+import { Guarded } from './guarded.svelte.ts';
 
 export interface LoraForm {
   rank: number;
@@ -55,7 +55,7 @@ export function download(name: string, data: Uint8Array, type = 'application/oct
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export class TrainState {
+export class TrainState extends Guarded {
   models: TrainBaseModel[] = $state([]);
   model = $state('');
   files: TrainFile[] = $state.raw([]);
@@ -66,11 +66,10 @@ export class TrainState {
   run: LoraRunStatus | null = $state(null);
   curve: CurvePoint[] = $state.raw([]);
   runs: CheckpointSummary[] = $state([]);
-  busy = $state(false);
-  error: string | null = $state(null);
-  message: string | null = $state(null);
 
-  private timer: ReturnType<typeof setInterval> | undefined;
+  constructor() {
+    super('train');
+  }
 
   get active(): boolean {
     return this.run !== null && ACTIVE.has(this.run.state);
@@ -192,55 +191,21 @@ export class TrainState {
     });
   }
 
-  dismissError(): void {
-    this.error = null;
-  }
-
   private follow(status: LoraRunStatus, whole: boolean): void {
     this.curve = whole ? status.curve : [...this.curve, ...status.curve];
     this.run = { ...status, curve: [] };
     if (status.error) this.error = `Training stopped: ${status.error}`;
-    if (ACTIVE.has(status.state)) this.poll();
+    if (ACTIVE.has(status.state)) this.pollRun();
     else this.stopPolling();
   }
 
-  private poll(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      workers
-        .call('train', 'status', [this.curve.length])
-        .then(async (status) => {
-          if (!status.lora) return this.stopPolling();
-          this.follow(status.lora, false);
-          if (!ACTIVE.has(status.lora.state)) this.runs = await workers.call('train', 'runs', []);
-        })
-        .catch((error: unknown) => {
-          this.stopPolling();
-          this.fail(error);
-        });
-    }, 700);
-  }
-
-  private stopPolling(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private async guard(task: () => Promise<void>): Promise<void> {
-    this.busy = true;
-    this.error = null;
-    this.message = null;
-    try {
-      await task();
-    } catch (error) {
-      this.fail(error);
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  private fail(error: unknown): void {
-    if (isCancelled(error)) return;
-    this.error = error instanceof Error ? error.message : String(error);
+  /** Follows the run's status and new loss points; a failed poll's "Try again" reads the status afresh. */
+  private pollRun(): void {
+    this.poll(async () => {
+      const status = await workers.call('train', 'status', [this.curve.length]);
+      if (!status.lora) return this.stopPolling();
+      this.follow(status.lora, false);
+      if (!ACTIVE.has(status.lora.state)) this.runs = await workers.call('train', 'runs', []);
+    }, () => this.load());
   }
 }

@@ -1,14 +1,14 @@
 // The Train page's predictor state: a CLIP model, rated images (folders named by rating, or .txt
 // sidecars), their embedding and the head's training followed by polls, and the export, which
 // can be installed as a catalog model (Models page import) for the Interrogate page to score with.
-import { isCancelled } from '../../../shared/errors.ts';
 import type { HeadName, PredictorStatus, RatingSource, TrainFile } from '../../../workers/api.ts';
 import { workers } from '../../../workers/client.ts';
+import { Guarded } from '../../state/guarded.svelte.ts';
 import { download } from '../../state/train.svelte.ts';
 
 const ACTIVE = new Set(['preparing', 'training']);
 
-export class PredictorState {
+export class PredictorState extends Guarded {
   clipModels: { name: string; stored: boolean }[] = $state([]);
   clipModel = $state('');
   ratingSource: RatingSource = $state('directory');
@@ -17,11 +17,10 @@ export class PredictorState {
   epochs = $state(100);
   name = $state('my-aesthetic-predictor');
   status: PredictorStatus | null = $state(null);
-  busy = $state(false);
-  error: string | null = $state(null);
-  message: string | null = $state(null);
 
-  private timer: ReturnType<typeof setInterval> | undefined;
+  constructor() {
+    super('train');
+  }
 
   get active(): boolean {
     return this.status !== null && ACTIVE.has(this.status.state);
@@ -72,34 +71,7 @@ export class PredictorState {
   private follow(status: PredictorStatus): void {
     this.status = status;
     if (status.state === 'failed' && status.error) this.error = status.error;
-    if (ACTIVE.has(status.state)) {
-      this.timer ??= setInterval(() => {
-        workers
-          .call('train', 'status', [Number.MAX_SAFE_INTEGER])
-          .then((s) => this.follow(s.predictor))
-          .catch((error: unknown) => this.fail(error));
-      }, 700);
-    } else {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  private async guard(task: () => Promise<void>): Promise<void> {
-    this.busy = true;
-    this.error = null;
-    this.message = null;
-    try {
-      await task();
-    } catch (error) {
-      this.fail(error);
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  private fail(error: unknown): void {
-    if (isCancelled(error)) return;
-    this.error = error instanceof Error ? error.message : String(error);
+    if (!ACTIVE.has(status.state)) return this.stopPolling();
+    this.poll(async () => this.follow((await workers.call('train', 'status', [Number.MAX_SAFE_INTEGER])).predictor), () => this.load());
   }
 }
