@@ -1,16 +1,35 @@
 // Screenshots of the built app for the README and for checking pages by eye:
 // `node scripts/screenshot.mjs [page ...]` serves dist/ and writes docs/screenshots/<page>-<width>.png.
+// The Gallery's pictures need generated results, so tests/e2e/generate.e2e.ts takes those.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, findChromium } from './chromium.mjs';
 
-const port = 4391;
+/**
+ * A port nothing listens on. A fixed one was shared with other checkouts' servers, and the pictures
+ * then showed whichever build answered first.
+ */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(() => resolve(undefined)));
+  if (!address || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+const port = await freePort();
 const pages = process.argv.slice(2).length ? process.argv.slice(2) : ['settings'];
 /** @type {Record<string, [number, number]>} */
 const widths = { laptop: [1280, 800], phone: [390, 844] };
 
 const server = spawn('node', ['scripts/serve.mjs'], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+let stopping = false;
+server.on('exit', (code) => {
+  if (code && !stopping) console.error(`scripts/serve.mjs stopped (exit ${code}); no screenshots taken from it.`);
+});
 try {
   const base = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 50; i++) {
@@ -32,5 +51,6 @@ try {
   await browser.close();
   console.log(`screenshots in docs/screenshots/ for ${pages.join(', ')}`);
 } finally {
+  stopping = true;
   server.kill();
 }
