@@ -185,13 +185,16 @@ test('generated results lay out in the Gallery at laptop and phone width without
 
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Gallery' }).click();
   await expect(cards(page)).toHaveCount(4);
+  // One card open, so the pictures show what a result keeps with it.
+  await cards(page).first().getByText('Parameters', { exact: true }).click();
+  await expect(cards(page).first().getByRole('term').filter({ hasText: 'Seed' })).toBeVisible();
   for (const [label, width, height] of [['laptop', 1280, 800], ['phone', 390, 844]] as const) {
     await page.setViewportSize({ width, height });
     await page.evaluate(() => window.scrollTo(0, 0));
     // Every thumbnail decoded, so the picture shows the images and not empty boxes.
     await expect.poll(() => cards(page).getByRole('img').evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0))).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth), `${label} page width`).toBeLessThanOrEqual(width);
-    // At phone width one card fills the screen, so that picture takes the whole page to show them all.
-    await page.screenshot({ path: `docs/screenshots/gallery-${label}.png`, fullPage: label === 'phone' });
+    // The whole page: the open card runs below the fold at laptop height, and at phone width one card fills the screen.
+    await page.screenshot({ path: `docs/screenshots/gallery-${label}.png`, fullPage: true });
   }
 });
