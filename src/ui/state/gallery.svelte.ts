@@ -1,9 +1,9 @@
 // The Gallery page's state, the one call other pages make to keep a result (addToGallery), and the
 // hand-off of generation parameters to the Generate page ("Use parameters").
-import { isCancelled } from '../../shared/errors.ts';
 import type { GalleryImportResult, GalleryItem, GenerationParameters, NewResult } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
 import { GALLERY_CHANNEL } from '../../workers/gallery/channel.ts';
+import { Failure } from './failure.svelte.ts';
 
 /**
  * Keeps a result in the gallery (one IndexedDB transaction). Call it once per image as soon as the
@@ -51,7 +51,6 @@ export interface GalleryEntry extends GalleryItem {
 }
 
 const PAGE = 48;
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function importSummary(result: GalleryImportResult): string {
   const parts = [`Imported ${result.added} result${result.added === 1 ? '' : 's'}`];
@@ -67,7 +66,15 @@ export class GalleryState {
   loading = $state(false);
   busy: 'export' | 'import' | null = $state(null);
   message: string | null = $state(null);
-  error: string | null = $state(null);
+  /** The last failure (a full quota, an unreadable file), shown by the page's ErrorAlert. */
+  readonly failure = new Failure();
+
+  get error(): string | null {
+    return this.failure.message;
+  }
+  set error(message: string | null) {
+    this.failure.say(message);
+  }
 
   private shown = PAGE;
   private readonly urls = new Map<string, string>();
@@ -125,7 +132,7 @@ export class GalleryState {
       });
       this.total = page.total;
     } catch (error) {
-      this.error = messageOf(error);
+      this.failure.show(error, { page: 'gallery' });
     } finally {
       this.loading = false;
     }
@@ -191,7 +198,7 @@ export class GalleryState {
     try {
       await job();
     } catch (error) {
-      if (!isCancelled(error)) this.error = messageOf(error);
+      this.failure.show(error, { page: 'gallery' });
     }
   }
 }

@@ -4,7 +4,7 @@
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { Backend, BackendOverride } from '../../workers/api.ts';
 
-export type RecoveryPage = 'generate' | 'post-process' | 'interrogate' | 'models' | 'train';
+export type RecoveryPage = 'generate' | 'post-process' | 'interrogate' | 'models' | 'train' | 'gallery';
 
 export type RecoveryAction =
   | { id: 'retry'; label: string }
