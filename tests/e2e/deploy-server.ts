@@ -25,6 +25,8 @@ export interface Deployment {
   /** The folder being served: rewrite files here to deploy. */
   root: string;
   url: string;
+  /** How many times the browser has fetched sw.js: each fetch is an update check. */
+  readonly swFetches: number;
   close(): Promise<void>;
 }
 
@@ -32,8 +34,10 @@ export interface Deployment {
 export async function deploy(dist = 'dist'): Promise<Deployment> {
   const root = await mkdtemp(join(tmpdir(), 'nataili-deploy-'));
   await cp(dist, root, { recursive: true });
+  let swFetches = 0;
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
+    if (path === '/sw.js') swFetches++;
     const file = normalize(join(root, path === '/' ? 'index.html' : path));
     // Same headers as the real servers (vite.config.ts): cross-origin isolation for WASM threads.
     // no-cache makes the browser revalidate, as a host does for files that change between deploys.
@@ -53,6 +57,9 @@ export async function deploy(dist = 'dist'): Promise<Deployment> {
   return {
     root,
     url: `http://127.0.0.1:${port}/`,
+    get swFetches() {
+      return swFetches;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
