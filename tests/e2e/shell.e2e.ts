@@ -43,3 +43,16 @@ test('the backend override in Settings persists and changes the status', async (
   await page.getByRole('radio', { name: /Automatic/ }).check();
   await expect(status).toContainText('WebGPU fp32 on');
 });
+
+test("every page fits a phone's width: nothing widens it into sideways scrolling", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const id of ['generate', 'post-process', 'interrogate', 'train', 'models', 'gallery', 'settings']) {
+    await page.goto(`/#/${id}`);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    // The backend line and the Settings page's machine report arrive late and are the longest texts.
+    await expect(page.getByTestId('backend-status')).not.toContainText('Checking');
+    if (id === 'settings') await expect(page.getByRole('heading', { name: 'This machine' }).locator('..')).not.toContainText('Checking');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `#/${id} is ${width} px wide at 390`).toBeLessThanOrEqual(390);
+  }
+});
