@@ -44,6 +44,8 @@ try {
     for (const name of pages) {
       await page.goto(`${base}#/${name}`);
       await page.getByTestId('backend-status').filter({ hasNotText: 'Checking' }).waitFor();
+      // Model lists come from the workers after the page shows: wait for every select to have them.
+      await page.waitForFunction(() => [...document.querySelectorAll('select')].every((select) => select.options.length > 1));
       await page.screenshot({ path: `docs/screenshots/${name}-${label}.png` });
     }
     await context.close();

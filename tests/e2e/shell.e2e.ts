@@ -52,6 +52,8 @@ test("every page fits a phone's width: nothing widens it into sideways scrolling
     // The backend line and the Settings page's machine report arrive late and are the longest texts.
     await expect(page.getByTestId('backend-status')).not.toContainText('Checking');
     if (id === 'settings') await expect(page.getByRole('heading', { name: 'This machine' }).locator('..')).not.toContainText('Checking');
+    // Model lists arrive from the workers, and a select grows to its longest option: measure once every list is in.
+    await page.waitForFunction(() => [...document.querySelectorAll('select')].every((select) => select.options.length > 1));
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `#/${id} is ${width} px wide at 390`).toBeLessThanOrEqual(390);
   }
