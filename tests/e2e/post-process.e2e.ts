@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { openTiledUpscale, TILES } from './tiled-upscale.ts';
 
 // A real 32×32 picture (troll-head-128 shrunk 4×, public domain; see tests/fixtures/images/README.md).
 const picture = readFileSync(new URL('../fixtures/images/ncnn-reference/troll-32.png', import.meta.url));
@@ -53,15 +54,9 @@ test('offline, the built app upscales a picture with the built-in model and down
 
 test('progress counts tiles, and Cancel stops the job', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/#/settings');
-  await page.getByRole('radio', { name: 'WASM (CPU)' }).check();
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Post-process' }).click();
-  await page.getByText('Advanced').click();
-  await page.getByLabel('Tile size').selectOption('64');
-  const big = readFileSync(new URL('../fixtures/images/troll-head-128.png', import.meta.url));
-  await page.getByLabel('Image').setInputFiles({ name: 'troll-128.png', mimeType: 'image/png', buffer: big });
+  await openTiledUpscale(page);
   await page.getByRole('button', { name: 'Upscale', exact: true }).click();
-  await expect(page.getByText(/^Tile [12] of 4$/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(new RegExp(`^Tile [1-4] of ${TILES}$`))).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('progressbar', { name: 'Progress' })).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Cancelled.' })).toBeVisible();

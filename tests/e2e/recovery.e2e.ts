@@ -3,9 +3,9 @@
 // crash message and "Try again"; the retry hands a fresh worker the opened model files and the
 // job completes. The same on Post-process, where the retry keeps the tile size the job had.
 import { expect, test, type Page, type Worker } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FIXTURE_DIR, writeTinyModels } from '../../scripts/tiny-models/index.ts';
+import { openTiledUpscale, TILES } from './tiled-upscale.ts';
 
 const files = ['sd-text-encoder', 'sd-unet', 'sd-vae-decoder', 'sd-vae-encoder', 'safety-checker'].map((name) => join(DEFAULT_FIXTURE_DIR, `${name}.onnx`));
 
@@ -53,18 +53,11 @@ test('a Generate job whose worker dies offers Try again, which completes it', as
 
 test('a Post-process job whose worker dies offers Try again, which upscales with the same settings', async ({ page }) => {
   test.setTimeout(240_000);
-  // WASM and small tiles: a job of several tiles that is still short on the test machine.
-  await page.goto('/#/settings');
-  await page.getByRole('radio', { name: 'WASM (CPU)' }).check();
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Post-process' }).click();
-  await page.getByText('Advanced').click();
-  await page.getByLabel('Tile size').selectOption('64');
-  const big = readFileSync(new URL('../fixtures/images/troll-head-128.png', import.meta.url));
-  await page.getByLabel('Image').setInputFiles({ name: 'troll-128.png', mimeType: 'image/png', buffer: big });
+  await openTiledUpscale(page);
   const alert = page.getByRole('alert').filter({ hasText: 'worker' });
 
   await page.getByRole('button', { name: 'Upscale', exact: true }).click();
-  await expect(page.getByText(/^Tile [12] of 4$/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(new RegExp(`^Tile [1-4] of ${TILES}$`))).toBeVisible({ timeout: 60_000 });
   void (await workerOf(page, 'postprocess')).evaluate(() => self.close()).catch(() => undefined);
 
   await expect(alert).toContainText('The postprocess worker stopped unexpectedly', { timeout: 30_000 });
@@ -75,6 +68,6 @@ test('a Post-process job whose worker dies offers Try again, which upscales with
   await alert.getByRole('button', { name: 'Try again' }).click();
   await expect(alert).toHaveCount(0);
   await expect(page.getByRole('img', { name: 'Result' })).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByRole('status').filter({ hasText: /^Done: 512×512 · 4 tiles of / })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: new RegExp(`^Done: 1024×1024 · ${TILES} tiles of `) })).toBeVisible();
   await expect(page.getByLabel('Tile size')).toHaveValue('64');
 });
