@@ -4,6 +4,7 @@ import type { GalleryImportResult, GalleryItem, GenerationParameters, NewResult 
 import { workers } from '../../workers/client.ts';
 import { GALLERY_CHANNEL } from '../../workers/gallery/channel.ts';
 import { Failure } from './failure.svelte.ts';
+import { saveBlob } from './save-file.ts';
 
 /**
  * Keeps a result in the gallery (one IndexedDB transaction). Call it once per image as soon as the
@@ -32,17 +33,6 @@ export function takeHandedOffParameters(): GenerationParameters | null {
   } catch {
     return null;
   }
-}
-
-/** Saves a Blob as a file through a temporary link (no server round trip, works offline). */
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  // The download has its own reference by now; give slow browsers a moment anyway.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export interface GalleryEntry extends GalleryItem {

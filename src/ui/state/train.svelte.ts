@@ -1,6 +1,7 @@
 // The Train page's LoRA state: the base model, the picked folder and its EveryDream preview, the
 // settings (nataili's defaults), the run the train worker is doing (polled while it trains, its
 // loss curve gathered here), stored runs, and exports (downloaded, or handed to Generate).
+import { saveBlob } from './save-file.ts';
 import { NATAILI_DREAMBOOTH_DEFAULTS } from '../../shared/dreambooth-defaults.ts';
 import type { CheckpointSummary, CurvePoint, DatasetPreview, LoraRunStatus, LoraSettings, TrainBaseModel, TrainFile } from '../../workers/api.ts';
 import { workers } from '../../workers/client.ts';
@@ -45,14 +46,9 @@ export const LORA_DEFAULTS: LoraForm = {
 
 const ACTIVE = new Set(['loading', 'training', 'pausing']);
 
-/** Saves bytes as a file through a temporary link. */
+/** Saves bytes as a file. */
 export function download(name: string, data: Uint8Array, type = 'application/octet-stream'): void {
-  const url = URL.createObjectURL(new Blob([data.slice()], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(new Blob([data.slice()], { type }), name);
 }
 
 export class TrainState extends Guarded {
